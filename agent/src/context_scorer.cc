@@ -1,0 +1,73 @@
+// Context scoring: words near a match raise or lower confidence ("mã đơn hàng" before a 12-digit
+// number lowers it), and some rules need a word or a pattern nearby to count at all (a 9-digit
+// CMND means nothing without "CMND"). Phrases are compared on the loose view, lower-cased, so
+// officers' phrases match with or without diacritics.
+#include <unicode/unistr.h>
+
+#include <algorithm>
+#include <cctype>
+
+#include "scan_session_state.h"
+
+namespace dlp {
+namespace {
+
+bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+bool ContainsPhrase(const std::string& hay, const std::string& phrase) {
+  for (size_t p = hay.find(phrase); p != std::string::npos; p = hay.find(phrase, p + 1)) {
+    bool starts = p == 0 || !IsWordByte(hay[p - 1]) || !IsWordByte(phrase.front());
+    size_t q = p + phrase.size();
+    bool ends = q >= hay.size() || !IsWordByte(hay[q]) || !IsWordByte(phrase.back());
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
+bool AnyPhrase(const std::string& hay, const std::vector<std::string>& phrases) {
+  return std::any_of(phrases.begin(), phrases.end(),
+                     [&](const std::string& p) { return ContainsPhrase(hay, p); });
+}
+
+std::string Window(const ViewBuffer& vb, uint64_t s, uint64_t e, int before, int after) {
+  uint64_t from = std::max(vb.base, s > static_cast<uint64_t>(before) ? s - before : 0);
+  uint64_t to = std::min(vb.total, e + after);
+  if (from >= to) return std::string();
+  return std::string(vb.Slice(from, to));
+}
+
+}  // namespace
+
+bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPattern>>& require_re,
+                  const ViewBuffer& loose, uint64_t ls, uint64_t le, const ViewBuffer& exact,
+                  uint64_t es, uint64_t ee, double* confidence) {
+  const ContextSpec& c = r.context;
+  // The match itself is blanked so that a keyword inside the value cannot vouch for it.
+  std::string before = Window(loose, ls, ls, c.window_before, 0);
+  std::string after = Window(loose, le, le, 0, c.window_after);
+  std::string hay = before + " \x01 " + after;
+  for (char& ch : hay) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+
+  if (!c.require.empty() || !require_re.empty()) {
+    bool found = AnyPhrase(hay, c.require);
+    if (!found && !require_re.empty()) {
+      // Exact-view bytes are longer than loose ones (diacritics): widen the window to match.
+      std::string w = Window(exact, es, ee, c.window_before * 2, c.window_after * 2);
+      icu::UnicodeString u = icu::UnicodeString::fromUTF8(w);
+      for (const auto& re : require_re) {
+        UErrorCode ec = U_ZERO_ERROR;
+        std::unique_ptr<icu::RegexMatcher> m(re->matcher(u, ec));
+        if (U_SUCCESS(ec) && m->find(ec)) { found = true; break; }
+      }
+    }
+    if (!found) return false;
+  }
+  double conf = r.confidence;
+  if (AnyPhrase(hay, c.raise)) conf += c.raise_by;
+  if (AnyPhrase(hay, c.lower)) conf -= c.lower_by;
+  conf = std::clamp(conf, 0.0, 1.0);
+  *confidence = conf;
+  return conf >= r.min_confidence;
+}
+
+}  // namespace dlp

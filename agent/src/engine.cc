@@ -1,0 +1,123 @@
+// Engine::Create compiles a pack; Engine::Scan runs one in-memory text through a session.
+#include <algorithm>
+#include <climits>
+
+#include "engine_internal.h"
+#include "scan_session_state.h"
+
+namespace dlp {
+namespace {
+
+// Hyperscan rejects unbounded repeats in a confirm window; patterns must say how long a match
+// can be so that a window around each hit is enough to recover it.
+constexpr unsigned kMaxPatternWidth = 4096;
+
+unsigned FlagsFor(const Rule& r, bool som) {
+  // Byte mode, not HS_FLAG_UTF8: views are valid UTF-8 already, and negated classes over
+  // multi-byte code points make databases far larger (the e-mail pattern would not compile).
+  unsigned f = 0;
+  if (r.caseless) f |= HS_FLAG_CASELESS;
+  if (som) f |= HS_FLAG_SOM_LEFTMOST;
+  return f;
+}
+
+std::string Where(const Rule& r) {
+  return r.file + ":" + std::to_string(r.line) + ": rule '" + r.id + "'";
+}
+
+}  // namespace
+
+Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Engine::~Engine() = default;
+const RulePack& Engine::pack() const { return impl_->pack; }
+
+Status Engine::Create(RulePack pack, std::unique_ptr<Engine>* out) {
+  auto impl = std::make_unique<Impl>();
+  if (Status s = Normalizer::Create(&impl->norm); !s.ok()) return s;
+  std::vector<HsPattern> by_view[kViewCount];
+  std::vector<std::pair<size_t, size_t>> origin[kViewCount];  // (rule, pattern) per id
+  for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
+    const Rule& r = pack.rules[ri];
+    int v = static_cast<int>(r.view);
+    std::vector<HsPattern> own;
+    unsigned width = 0;
+    for (size_t pi = 0; pi < r.patterns.size(); ++pi) {
+      HsPattern p{r.patterns[pi], FlagsFor(r, false), static_cast<unsigned>(by_view[v].size())};
+      unsigned w = 0;
+      if (Status s = HsMaxWidth(p, &w); !s.ok())
+        return Status::InvalidArgument(Where(r) + ": pattern " + std::to_string(pi + 1) + " '" +
+                                       p.expression + "': " + s.message());
+      if (w == UINT_MAX || w > kMaxPatternWidth)
+        return Status::InvalidArgument(Where(r) + ": pattern " + std::to_string(pi + 1) + " '" +
+                                       p.expression + "' can match more than " +
+                                       std::to_string(kMaxPatternWidth) +
+                                       " bytes; bound its repeats, e.g. {1,64} instead of +");
+      width = std::max(width, w);
+      by_view[v].push_back(p);
+      origin[v].push_back({ri, pi});
+      impl->view_pattern_rule[v].push_back(static_cast<int>(ri));
+      own.push_back({r.patterns[pi], FlagsFor(r, true), static_cast<unsigned>(pi)});
+    }
+    HsDatabase db;
+    int bad = -1;
+    bool anchored = false;
+    if (Status s = CompileHs(own, HS_MODE_BLOCK, &db, &bad); !s.ok()) {
+      // Start-of-match tracking cannot handle some long bounded repeats ("Pattern is too
+      // large"). Such rules confirm by trying starts with the pattern anchored at '^' instead.
+      for (auto& p : own) {
+        p.expression = "^(?:" + p.expression + ")";
+        p.flags &= ~HS_FLAG_SOM_LEFTMOST;
+      }
+      anchored = true;
+      if (Status s2 = CompileHs(own, HS_MODE_BLOCK, &db, &bad); !s2.ok())
+        return Status::InvalidArgument(Where(r) + ": pattern " + std::to_string(bad + 1) + " '" +
+                                       r.patterns[bad >= 0 ? bad : 0] + "': " + s.message());
+    }
+    impl->confirm_db.push_back(std::move(db));
+    impl->anchored.push_back(anchored);
+    impl->max_width.push_back(width);
+    impl->max_before = std::max(impl->max_before, r.context.window_before);
+    impl->max_after = std::max(impl->max_after, r.context.window_after);
+
+    std::vector<std::unique_ptr<icu::RegexPattern>> res;
+    for (const auto& rp : r.context.require_patterns) {
+      UErrorCode ec = U_ZERO_ERROR;
+      UParseError pe;
+      std::unique_ptr<icu::RegexPattern> re(
+          icu::RegexPattern::compile(icu::UnicodeString::fromUTF8(rp), 0, pe, ec));
+      if (U_FAILURE(ec))
+        return Status::InvalidArgument(Where(r) + ": require_patterns '" + rp + "': " +
+                                       u_errorName(ec));
+      res.push_back(std::move(re));
+    }
+    impl->require_re.push_back(std::move(res));
+  }
+  std::vector<const hs_database_t*> all;
+  for (int v = 0; v < kViewCount; ++v) {
+    if (by_view[v].empty()) continue;
+    int bad = -1;
+    if (Status s = CompileHs(by_view[v], HS_MODE_STREAM, &impl->view_db[v], &bad); !s.ok()) {
+      const Rule& r = pack.rules[origin[v][bad < 0 ? 0 : bad].first];
+      return Status::InvalidArgument(Where(r) + ": " + s.message());
+    }
+    all.push_back(impl->view_db[v].get());
+  }
+  for (const auto& db : impl->confirm_db) all.push_back(db.get());
+  if (Status s = impl->scratch.Init(all); !s.ok()) return s;
+  impl->pack = std::move(pack);
+  out->reset(new Engine(std::move(impl)));
+  return Status::OK();
+}
+
+Status Engine::Scan(std::string_view text, const ScanOptions& options, ScanResult* out) const {
+  std::unique_ptr<ScanSession> session = NewSession(options);
+  if (Status s = session->Feed(text); !s.ok()) return s;
+  return session->Finish(out);
+}
+
+std::unique_ptr<ScanSession> Engine::NewSession(const ScanOptions& options) const {
+  return std::unique_ptr<ScanSession>(
+      new ScanSession(std::make_unique<ScanSession::State>(impl_.get(), options)));
+}
+
+}  // namespace dlp

@@ -1,0 +1,48 @@
+// Engine internals shared by engine.cc, scan_session.cc and the confirm/score steps.
+#ifndef DLP_AGENT_ENGINE_INTERNAL_H_
+#define DLP_AGENT_ENGINE_INTERNAL_H_
+
+#include <hs/hs.h>
+#include <unicode/regex.h>
+
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include "dlp/engine.h"
+#include "hs_database.h"
+
+namespace dlp {
+
+// A pool of Hyperscan scratch spaces sized for every database of one engine. A session borrows
+// one for its lifetime, so each thread scanning at once has its own (Hyperscan's rule).
+class ScratchPool {
+ public:
+  ~ScratchPool();
+  Status Init(const std::vector<const hs_database_t*>& dbs);
+  hs_scratch_t* Acquire();
+  void Release(hs_scratch_t* s);
+
+ private:
+  std::mutex mu_;
+  hs_scratch_t* prototype_ = nullptr;
+  std::vector<hs_scratch_t*> free_;
+};
+
+struct Engine::Impl {
+  RulePack pack;
+  std::unique_ptr<Normalizer> norm;
+  HsDatabase view_db[kViewCount];          // streaming, all rules of a view, no SOM
+  std::vector<int> view_pattern_rule[kViewCount];  // pattern id -> rule index
+  std::vector<HsDatabase> confirm_db;      // per rule: block mode with SOM, for exact spans
+  std::vector<bool> anchored;              // per rule: confirm_db is '^'-anchored, not SOM
+  std::vector<unsigned> max_width;         // per rule, in view bytes
+  std::vector<std::vector<std::unique_ptr<icu::RegexPattern>>> require_re;  // per rule
+  int max_before = 0;  // largest context/line look-behind of any rule, in view bytes
+  int max_after = 0;
+  mutable ScratchPool scratch;
+};
+
+}  // namespace dlp
+
+#endif  // DLP_AGENT_ENGINE_INTERNAL_H_

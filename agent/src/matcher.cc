@@ -1,0 +1,150 @@
+// Shape checks of a candidate match: digit and word boundaries, letter case, and where on its
+// line a marking stands. Hyperscan's \b is ASCII-only (a Vietnamese letter would count as a
+// boundary), so boundaries are checked here on the view instead.
+#include <unicode/uchar.h>
+#include <unicode/utf8.h>
+
+#include <cctype>
+#include <cstring>
+
+#include "scan_session_state.h"
+
+namespace dlp {
+namespace {
+
+constexpr uint64_t kLineReach = 512;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+// The code point ending just before global offset g, or -1.
+UChar32 PrevCodePoint(const ViewBuffer& vb, uint64_t g) {
+  if (g <= vb.base) return -1;
+  const auto* p = reinterpret_cast<const uint8_t*>(vb.buf.text.data());
+  int32_t i = static_cast<int32_t>(g - vb.base);
+  UChar32 c;
+  U8_PREV(p, 0, i, c);
+  return c;
+}
+
+UChar32 NextCodePoint(const ViewBuffer& vb, uint64_t g) {
+  if (g >= vb.total) return -1;
+  const auto* p = reinterpret_cast<const uint8_t*>(vb.buf.text.data());
+  int32_t i = static_cast<int32_t>(g - vb.base);
+  int32_t n = static_cast<int32_t>(vb.buf.text.size());
+  UChar32 c;
+  U8_NEXT(p, i, n, c);
+  return c;
+}
+
+// A digit run continues across a dot or hyphen: "1.234.567" is one number, and so is a tax
+// code with its branch suffix "0100112437-001".
+bool Joins(char c) { return c == '.' || c == '-'; }
+
+bool DigitBefore(const ViewBuffer& vb, uint64_t s) {
+  if (s > vb.base && IsDigit(vb.At(s - 1))) return true;
+  return s > vb.base + 1 && Joins(vb.At(s - 1)) && IsDigit(vb.At(s - 2));
+}
+
+bool DigitAfter(const ViewBuffer& vb, uint64_t e) {
+  if (vb.Has(e) && IsDigit(vb.At(e))) return true;
+  return vb.Has(e + 1) && Joins(vb.At(e)) && IsDigit(vb.At(e + 1));
+}
+
+// Header rows are often laid out in columns: "Số 27/BC-CAT      TUYỆT MẬT      Trang 5/12".
+// A tab, a '|' or a run of three spaces ends a column.
+bool ColumnGapBefore(const ViewBuffer& vb, uint64_t p) {
+  char c = vb.At(p - 1);
+  if (c == '\t' || c == '|') return true;
+  return p >= vb.base + 3 && c == ' ' && vb.At(p - 2) == ' ' && vb.At(p - 3) == ' ';
+}
+
+bool ColumnGapAt(const ViewBuffer& vb, uint64_t p) {
+  char c = vb.At(p);
+  if (c == '\t' || c == '|') return true;
+  return vb.Has(p + 2) && c == ' ' && vb.At(p + 1) == ' ' && vb.At(p + 2) == ' ';
+}
+
+bool IsStripped(unsigned char c) {
+  return std::isspace(c) || std::isdigit(c) || std::strchr("*#_-|:.,;\"'()[]<>/=~+!", c);
+}
+
+// True if `prefix` (text before the stamp on its line) opens a list item: "- ", "1. ", "a) ".
+bool IsListItem(std::string_view prefix) {
+  size_t i = 0;
+  while (i < prefix.size() && (prefix[i] == ' ' || prefix[i] == '\t')) ++i;
+  std::string_view p = prefix.substr(i);
+  if (p.size() >= 2 && (p[0] == '-' || p[0] == '+' || p[0] == '*') && p[1] == ' ') return true;
+  size_t j = 0;
+  while (j < p.size() && std::isalnum(static_cast<unsigned char>(p[j])) && j < 3) ++j;
+  return j > 0 && j < p.size() && (p[j] == '.' || p[j] == ')');
+}
+
+}  // namespace
+
+bool CheckBoundary(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e) {
+  switch (r.boundary) {
+    case Boundary::kNone:
+      return true;
+    case Boundary::kDigit:
+      return !DigitBefore(vb, s) && !DigitAfter(vb, e);
+    case Boundary::kAlnum: {
+      UChar32 before = PrevCodePoint(vb, s), after = NextCodePoint(vb, e);
+      return !(before >= 0 && u_isalnum(before)) && !(after >= 0 && u_isalnum(after));
+    }
+  }
+  return true;
+}
+
+bool CheckCase(const Rule& r, std::string_view m) {
+  if (r.case_rule == CaseRule::kAny) return true;
+  bool any_upper = false, any_lower = false;
+  const auto* p = reinterpret_cast<const uint8_t*>(m.data());
+  int32_t i = 0, n = static_cast<int32_t>(m.size());
+  while (i < n) {
+    UChar32 c;
+    U8_NEXT(p, i, n, c);
+    if (u_isupper(c)) any_upper = true;
+    if (u_islower(c)) any_lower = true;
+  }
+  return r.case_rule == CaseRule::kUpper ? !any_lower : any_upper;
+}
+
+bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e) {
+  if (r.position == Position::kAnywhere) return true;
+  uint64_t floor = s > kLineReach ? s - kLineReach : 0;
+  uint64_t ls = s;
+  bool column = false;
+  while (ls > floor && ls > vb.base && vb.At(ls - 1) != '\n') {
+    if (r.position == Position::kOwnLine && ColumnGapBefore(vb, ls)) { column = true; break; }
+    --ls;
+  }
+  if (!column && ls > 0 && (ls == vb.base || vb.At(ls - 1) != '\n'))
+    return false;  // line longer than we look: prose
+  std::string rest(vb.Slice(ls, s));
+  if (r.position == Position::kLineStart) {
+    for (unsigned char c : rest)
+      if (!std::isspace(c) && !std::strchr("*#_>|-", c)) return false;
+    return true;
+  }
+  if (IsListItem(rest)) return false;  // "- Tối mật" in a list of levels is teaching, not a stamp
+  uint64_t le = e, ceil = e + kLineReach;
+  while (le < vb.total && le < ceil && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) ++le;
+  if (le < vb.total && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) return false;
+  rest += ' ';
+  rest += vb.Slice(e, le);
+  for (char& c : rest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& allowed : r.line_allow) {
+    for (size_t p = rest.find(allowed); p != std::string::npos; p = rest.find(allowed, p)) {
+      bool starts = p == 0 || !std::isalnum(static_cast<unsigned char>(rest[p - 1]));
+      size_t q = p + allowed.size();
+      bool ends = q >= rest.size() || !std::isalnum(static_cast<unsigned char>(rest[q]));
+      if (starts && ends) rest.replace(p, allowed.size(), allowed.size(), ' ');
+      p = q;
+    }
+  }
+  for (unsigned char c : rest)
+    if (!IsStripped(c)) return false;  // another word, or any non-ASCII text, shares the line
+  return true;
+}
+
+}  // namespace dlp

@@ -1,0 +1,52 @@
+// From findings to a verdict: aggregate rules, de-duplication, then the strictest action the
+// destination group's policy gives any finding (block > warn > allow).
+#include <algorithm>
+
+#include "scan_session_state.h"
+
+namespace dlp {
+
+Status ScanSession::State::BuildResult(ScanResult* out) {
+  ScanResult res;
+  const RulePack& pack = eng->pack;
+  for (size_t a = 0; a < pack.aggregates.size(); ++a) {
+    const AggregateRule& ag = pack.aggregates[a];
+    size_t n = agg.distinct[a].size();
+    if (n < static_cast<size_t>(ag.min_distinct)) continue;
+    findings.push_back({ag.id, ag.type, ag.severity, 1.0, agg.span[a].first, agg.span[a].second,
+                        std::to_string(n) + " distinct values"});
+  }
+  // Two rules may find the same span (a business and a personal tax-code rule): keep the most
+  // severe finding of each type per span.
+  std::sort(findings.begin(), findings.end(), [](const Finding& x, const Finding& y) {
+    if (x.start != y.start) return x.start < y.start;
+    if (x.end != y.end) return x.end > y.end;
+    if (x.type != y.type) return x.type < y.type;
+    return x.severity > y.severity;
+  });
+  for (auto& f : findings) {
+    if (!res.findings.empty()) {
+      const Finding& last = res.findings.back();
+      if (last.start == f.start && last.end == f.end && last.type == f.type) continue;
+    }
+    res.findings.push_back(std::move(f));
+  }
+  findings.clear();
+
+  const DestinationGroup* group = pack.policy.GroupFor(opt.destination);
+  res.group = group ? group->name : "";
+  for (size_t i = 0; group && i < res.findings.size(); ++i) {
+    Action a = group->action_by_severity[static_cast<int>(res.findings[i].severity)];
+    if (a > res.action) {
+      res.action = a;
+      res.justifying.clear();
+    }
+    if (a == res.action && a != Action::kAllow) res.justifying.push_back(i);
+  }
+  res.bytes_scanned = consumed;
+  res.findings_dropped = dropped;
+  *out = std::move(res);
+  return Status::OK();
+}
+
+}  // namespace dlp

@@ -1,0 +1,285 @@
+// Streaming scan: normalize a chunk into both views, run the view databases in Hyperscan stream
+// mode, then confirm the hits that have enough text after them for context checks. Only a
+// window of each view is kept, so memory stays bounded whatever the input size.
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+
+#include "scan_session_state.h"
+
+namespace dlp {
+namespace {
+
+constexpr size_t kChunk = 256 * 1024;      // original bytes normalized per step
+constexpr uint64_t kLineReach = 512;       // how far a line check looks for a line break
+constexpr uint64_t kKeepBehind = 16 * 1024;  // view bytes kept behind the scan position
+constexpr size_t kTrimAt = 1024 * 1024;    // trim a window only when it grows past this
+
+int CurrentYear() {
+  std::time_t t = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  return tm.tm_year + 1900;
+}
+
+struct CallbackCtx {
+  ViewBuffer* vb;
+  const std::vector<int>* pattern_rule;
+};
+
+int OnHit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  auto* c = static_cast<CallbackCtx*>(ctx);
+  c->vb->hits.push_back({(*c->pattern_rule)[id], to});
+  return 0;
+}
+
+int OnSpan(unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
+  static_cast<std::vector<std::pair<uint64_t, uint64_t>>*>(ctx)->push_back({from, to});
+  return 0;
+}
+
+}  // namespace
+
+uint64_t ViewBuffer::FromOriginal(uint64_t orig) const {
+  auto it = std::lower_bound(buf.src_begin.begin(), buf.src_begin.end(), orig);
+  return base + static_cast<uint64_t>(it - buf.src_begin.begin());
+}
+
+void ViewBuffer::TrimBefore(uint64_t keep_from) {
+  if (keep_from <= base) return;
+  size_t n = static_cast<size_t>(std::min(keep_from, total) - base);
+  buf.text.erase(0, n);
+  buf.src_begin.erase(buf.src_begin.begin(), buf.src_begin.begin() + n);
+  buf.src_end.erase(buf.src_end.begin(), buf.src_end.begin() + n);
+  base += n;
+}
+
+ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options)
+    : eng(engine), opt(options) {
+  vctx.current_year = opt.current_year > 0 ? opt.current_year : CurrentYear();
+  scratch = eng->scratch.Acquire();
+  if (!scratch) error = Status::ResourceExhausted("cannot allocate Hyperscan scratch space");
+  for (int v = 0; v < kViewCount && error.ok(); ++v) {
+    if (eng->view_db[v].get() &&
+        hs_open_stream(eng->view_db[v].get(), 0, &views[v].stream) != HS_SUCCESS)
+      error = Status::ResourceExhausted("cannot open a Hyperscan stream");
+  }
+  confirmed_until.assign(eng->pack.rules.size(), 0);
+  agg.distinct.resize(eng->pack.aggregates.size());
+  agg.span.assign(eng->pack.aggregates.size(), {UINT64_MAX, 0});
+}
+
+ScanSession::State::~State() {
+  for (auto& vb : views)
+    if (vb.stream) hs_close_stream(vb.stream, scratch, nullptr, nullptr);
+  eng->scratch.Release(scratch);
+}
+
+Status ScanSession::State::Feed(std::string_view chunk) {
+  if (!error.ok()) return error;
+  if (finished) return Status::InvalidArgument("scan session already finished");
+  while (!chunk.empty()) {
+    size_t take = std::min(chunk.size(), kChunk * 2 - pending.size());
+    pending.append(chunk.substr(0, take));
+    chunk.remove_prefix(take);
+    if (pending.size() >= kChunk * 2)
+      if (Status s = Process(kChunk, false); !s.ok()) return error = s;
+  }
+  return Status::OK();
+}
+
+// Normalizes up to `bytes` of pending input (cut where normalization is safe) and scans it.
+Status ScanSession::State::Process(size_t bytes, bool last) {
+  std::string_view input(pending.data(), std::min(bytes, pending.size()));
+  size_t cut = eng->norm->SafeCut(input, last && input.size() == pending.size());
+  if (cut == 0 && !input.empty()) cut = input.size();  // no safe point: never stall
+  input = input.substr(0, cut);
+  for (int v = 0; v < kViewCount; ++v) {
+    ViewBuffer& vb = views[v];
+    size_t old = vb.buf.text.size();
+    eng->norm->Normalize(input, static_cast<ViewKind>(v), consumed, &vb.buf);
+    vb.total += vb.buf.text.size() - old;
+    if (!vb.stream || vb.buf.text.size() == old) continue;
+    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v]};
+    if (hs_scan_stream(vb.stream, vb.buf.text.data() + old,
+                       static_cast<unsigned>(vb.buf.text.size() - old), 0, scratch, OnHit,
+                       &ctx) != HS_SUCCESS)
+      return Status::Internal("Hyperscan stream scan failed");
+  }
+  consumed += cut;
+  pending.erase(0, cut);
+  ConfirmReady(last);
+  return Status::OK();
+}
+
+void ScanSession::State::ConfirmReady(bool last) {
+  for (int v = 0; v < kViewCount; ++v) {
+    ViewBuffer& vb = views[v];
+    uint64_t ready_until = last ? UINT64_MAX
+                                : (vb.total > eng->max_after + kLineReach
+                                       ? vb.total - eng->max_after - kLineReach : 0);
+    std::vector<Hit> later;
+    std::vector<std::vector<uint64_t>> by_rule(eng->pack.rules.size());
+    for (const Hit& h : vb.hits) {
+      if (h.end <= ready_until) by_rule[h.rule].push_back(h.end);
+      else later.push_back(h);
+    }
+    vb.hits.swap(later);
+    for (size_t r = 0; r < by_rule.size(); ++r)
+      if (!by_rule[r].empty()) ConfirmRule(static_cast<int>(r), vb, by_rule[r]);
+    // Keep enough behind the oldest waiting hit for its confirm window and context.
+    uint64_t keep = vb.total > kKeepBehind ? vb.total - kKeepBehind : 0;
+    for (const Hit& h : vb.hits)
+      keep = std::min(keep, h.end > kKeepBehind ? h.end - kKeepBehind : 0);
+    if (vb.buf.text.size() > kTrimAt) vb.TrimBefore(keep);
+  }
+}
+
+// Re-runs one rule with start-of-match tracking over windows around its hits, then checks each
+// candidate span, leftmost first and longest first for the same start.
+void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends) {
+  std::sort(ends.begin(), ends.end());
+  ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+  uint64_t width = eng->max_width[rule];
+  std::vector<std::pair<uint64_t, uint64_t>> spans;
+  if (eng->anchored[rule]) {
+    AnchoredSpans(rule, vb, ends, &spans);
+    ends.clear();
+  }
+  size_t i = 0;
+  while (i < ends.size()) {
+    uint64_t ws = std::max(vb.base, ends[i] > width ? ends[i] - width : 0);
+    uint64_t we = ends[i];
+    while (i + 1 < ends.size() && ends[i + 1] <= we + width) we = ends[++i];
+    ++i;
+    if (we <= ws || we > vb.total) continue;
+    std::vector<std::pair<uint64_t, uint64_t>> local;
+    hs_scan(eng->confirm_db[rule].get(), vb.buf.text.data() + (ws - vb.base),
+            static_cast<unsigned>(we - ws), 0, scratch, OnSpan, &local);
+    for (auto [f, t] : local) spans.push_back({ws + f, ws + t});
+  }
+  std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second > b.second;
+  });
+  spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
+  for (size_t k = 0; k < spans.size();) {
+    uint64_t s = spans[k].first;
+    size_t group_end = k;
+    while (group_end < spans.size() && spans[group_end].first == s) ++group_end;
+    if (s >= confirmed_until[rule]) {
+      for (size_t j = k; j < group_end; ++j) {
+        double conf = 0;
+        if (Accept(rule, vb, s, spans[j].second, &conf)) {
+          AddFinding(rule, vb, s, spans[j].second, conf);
+          confirmed_until[rule] = spans[j].second;
+          break;
+        }
+      }
+    }
+    k = group_end;
+  }
+}
+
+// For rules whose confirm database is anchored: a run of consecutive hit ends is one match
+// growing; find its leftmost start once (first start whose anchored scan reaches the run's last
+// end) and pair it with every end of the run.
+void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
+                                       const std::vector<uint64_t>& ends,
+                                       std::vector<std::pair<uint64_t, uint64_t>>* spans) {
+  uint64_t width = eng->max_width[rule];
+  size_t i = 0;
+  while (i < ends.size()) {
+    size_t j = i;
+    while (j + 1 < ends.size() && ends[j + 1] == ends[j] + 1) ++j;
+    uint64_t last = ends[j];
+    uint64_t from = std::max(vb.base, last > width ? last - width : 0);
+    for (uint64_t s = from; s < ends[i]; ++s) {
+      std::vector<std::pair<uint64_t, uint64_t>> local;
+      hs_scan(eng->confirm_db[rule].get(), vb.buf.text.data() + (s - vb.base),
+              static_cast<unsigned>(last - s), 0, scratch, OnSpan, &local);
+      bool found = false;
+      for (auto [f, t] : local) {
+        uint64_t e = s + t;
+        if (std::binary_search(ends.begin() + i, ends.begin() + j + 1, e)) {
+          spans->push_back({s, e});
+          found = true;
+        }
+      }
+      if (found) break;
+    }
+    i = j + 1;
+  }
+}
+
+bool ScanSession::State::Accept(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e,
+                                double* confidence) {
+  const Rule& r = eng->pack.rules[rule];
+  if (e <= s || !vb.Has(s)) return false;
+  std::string_view matched = vb.Slice(s, e);
+  if (!CheckBoundary(r, vb, s, e) || !CheckCase(r, matched) || !CheckPosition(r, vb, s, e))
+    return false;
+  if (r.validator && !r.validator(matched, vctx)) return false;
+  // Context is read on the loose view (phrases) and the exact view (patterns), whichever view
+  // the rule matched on: map the span through original offsets.
+  const ViewBuffer& loose = views[static_cast<int>(ViewKind::kLoose)];
+  const ViewBuffer& exact = views[static_cast<int>(ViewKind::kExact)];
+  uint64_t os = vb.buf.OriginalBegin(s - vb.base), oe = vb.buf.OriginalEnd(e - vb.base);
+  uint64_t ls = &vb == &loose ? s : loose.FromOriginal(os);
+  uint64_t le = &vb == &loose ? e : loose.FromOriginal(oe);
+  uint64_t es = &vb == &exact ? s : exact.FromOriginal(os);
+  uint64_t ee = &vb == &exact ? e : exact.FromOriginal(oe);
+  return ScoreContext(r, eng->require_re[rule], loose, ls, le, exact, es, ee, confidence);
+}
+
+void ScanSession::State::AddFinding(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e,
+                                    double confidence) {
+  const Rule& r = eng->pack.rules[rule];
+  std::string_view value = vb.Slice(s, e);
+  uint64_t os = vb.buf.OriginalBegin(s - vb.base), oe = vb.buf.OriginalEnd(e - vb.base);
+  // Shown values come from the exact view, so a stamp reads "TỐI MẬT" as the user wrote it.
+  const ViewBuffer& exact = views[static_cast<int>(ViewKind::kExact)];
+  std::string_view shown = value;
+  if (&vb != &exact) {
+    uint64_t es = exact.FromOriginal(os), ee = exact.FromOriginal(oe);
+    if (es >= exact.base && es < ee && ee <= exact.total) shown = exact.Slice(es, ee);
+  }
+  Finding f{r.id, r.type, r.severity, confidence, os, oe, MaskValue(r.type, shown)};
+  for (size_t a = 0; a < eng->pack.aggregates.size(); ++a) {
+    const AggregateRule& ag = eng->pack.aggregates[a];
+    if (std::find(ag.of_types.begin(), ag.of_types.end(), r.type) == ag.of_types.end()) continue;
+    if (agg.distinct[a].size() < 1000000) agg.distinct[a].insert(ValueKey(r.type, value));
+    agg.span[a].first = std::min(agg.span[a].first, f.start);
+    agg.span[a].second = std::max(agg.span[a].second, f.end);
+  }
+  if (findings.size() >= opt.max_findings) {
+    ++dropped;
+    return;
+  }
+  findings.push_back(std::move(f));
+}
+
+Status ScanSession::State::Finish(ScanResult* out) {
+  if (!error.ok()) return error;
+  if (finished) return Status::InvalidArgument("scan session already finished");
+  while (pending.size() > kChunk)
+    if (Status s = Process(kChunk, false); !s.ok()) return error = s;
+  if (Status s = Process(pending.size(), true); !s.ok()) return error = s;
+  // End-of-data matches (patterns anchored with $) are reported when a stream closes.
+  for (int v = 0; v < kViewCount; ++v) {
+    ViewBuffer& vb = views[v];
+    if (!vb.stream) continue;
+    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v]};
+    hs_close_stream(vb.stream, scratch, OnHit, &ctx);
+    vb.stream = nullptr;
+  }
+  ConfirmReady(true);
+  finished = true;
+  return BuildResult(out);
+}
+
+ScanSession::ScanSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
+ScanSession::~ScanSession() = default;
+Status ScanSession::Feed(std::string_view chunk) { return state_->Feed(chunk); }
+Status ScanSession::Finish(ScanResult* out) { return state_->Finish(out); }
+
+}  // namespace dlp

@@ -1,0 +1,92 @@
+// The state of one streaming scan: a bounded window of each normalized view, the Hyperscan
+// streams, the hits waiting for enough text after them to be confirmed, and the findings.
+#ifndef DLP_AGENT_SCAN_SESSION_STATE_H_
+#define DLP_AGENT_SCAN_SESSION_STATE_H_
+
+#include <set>
+#include <string>
+#include <vector>
+
+#include "engine_internal.h"
+
+namespace dlp {
+
+struct Hit {
+  int rule;
+  uint64_t end;  // global offset in the view (bytes since the start of the text's view)
+};
+
+// A window of one view: buf.text[0] is global view offset `base`.
+struct ViewBuffer {
+  NormalizedView buf;
+  uint64_t base = 0;
+  uint64_t total = 0;  // view bytes produced so far
+  hs_stream_t* stream = nullptr;
+  std::vector<Hit> hits;
+
+  bool Has(uint64_t g) const { return g >= base && g < total; }
+  char At(uint64_t g) const { return buf.text[g - base]; }
+  std::string_view Slice(uint64_t b, uint64_t e) const {
+    return std::string_view(buf.text).substr(b - base, e - b);
+  }
+  // The first global view offset whose original offset is >= `orig` (total if none).
+  uint64_t FromOriginal(uint64_t orig) const;
+  // Drops bytes before global offset `keep_from`.
+  void TrimBefore(uint64_t keep_from);
+};
+
+// Distinct values seen per aggregate rule, kept as hashes so no raw value is held.
+struct AggregateState {
+  std::vector<std::set<uint64_t>> distinct;       // per aggregate rule
+  std::vector<std::pair<uint64_t, uint64_t>> span;  // first start, last end per aggregate
+};
+
+struct ScanSession::State {
+  State(const Engine::Impl* engine, const ScanOptions& options);
+  ~State();
+
+  Status Feed(std::string_view chunk);
+  Status Finish(ScanResult* out);
+
+  const Engine::Impl* eng;
+  ScanOptions opt;
+  ValidatorContext vctx;
+  hs_scratch_t* scratch = nullptr;
+  ViewBuffer views[kViewCount];
+  std::string pending;      // original bytes not yet normalized
+  uint64_t consumed = 0;    // original bytes normalized so far
+  std::vector<uint64_t> confirmed_until;  // per rule: matches must start at or after this
+  std::vector<Finding> findings;
+  uint64_t dropped = 0;
+  AggregateState agg;
+  Status error;
+  bool finished = false;
+
+ private:
+  Status Process(size_t bytes, bool last);
+  void ConfirmReady(bool last);
+  void ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends);
+  void AnchoredSpans(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
+                     std::vector<std::pair<uint64_t, uint64_t>>* spans);
+  bool Accept(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e, double* confidence);
+  void AddFinding(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e, double confidence);
+  Status BuildResult(ScanResult* out);  // policy.cc
+};
+
+// Shape checks on a candidate span [s, e) of view `vb` (matcher.cc).
+bool CheckBoundary(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e);
+bool CheckCase(const Rule& r, std::string_view matched);
+bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e);
+// Context score (context_scorer.cc): false if a required word or pattern is missing, else
+// sets *confidence. `loose` is searched for phrases, `exact` for require_patterns.
+bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPattern>>& require_re,
+                  const ViewBuffer& loose, uint64_t ls, uint64_t le, const ViewBuffer& exact,
+                  uint64_t es, uint64_t ee, double* confidence);
+// Masking (masking.cc): a display form of a finding that hides most of the value.
+std::string MaskValue(std::string_view type, std::string_view value);
+// A key of a finding's value for counting distinct values without keeping them.
+uint64_t ValueKey(std::string_view type, std::string_view value);
+
+}  // namespace dlp
+
+#endif  // DLP_AGENT_SCAN_SESSION_STATE_H_

@@ -1,0 +1,17 @@
+# Every dependency comes from a Debian 12 package (scripts/install-deps.sh installs them).
+# Nothing is vendored or downloaded at build time.
+find_package(PkgConfig REQUIRED)
+
+# Hyperscan is x86-only; Vectorscan (libvectorscan-dev) has the same API and also installs
+# libhs.pc, so ARM machines build with it unchanged.
+pkg_check_modules(HS REQUIRED IMPORTED_TARGET libhs)
+message(STATUS "Pattern engine: libhs ${HS_VERSION} (Hyperscan or Vectorscan)")
+
+find_package(ICU 70 REQUIRED COMPONENTS uc i18n data)
+pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(Threads REQUIRED)
+
+if(DLP_BUILD_TESTS)
+  find_package(Catch2 2 REQUIRED)
+endif()

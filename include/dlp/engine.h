@@ -1,0 +1,93 @@
+// Engine: scans text with a compiled rule pack and returns findings and a verdict.
+//
+// Pipeline (docs/ARCHITECTURE.md): normalize into views -> Hyperscan (one streaming database per
+// view, all rules at once, no start-of-match tracking) -> confirm only the rules that fired, in a
+// window around each hit, with a per-rule start-of-match database -> boundaries, position, case
+// and validator -> context score -> aggregates -> policy.
+//
+// Inputs of any size are scanned as a stream in bounded memory: ScanSession keeps only a window
+// of the normalized text behind the scan position.
+//
+// Thread safety: an Engine is immutable after Create() and may be shared by threads; each thread
+// gets its own Hyperscan scratch. A ScanSession belongs to one thread at a time.
+#ifndef DLP_ENGINE_H_
+#define DLP_ENGINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "dlp/rule_pack.h"
+#include "dlp/status.h"
+
+namespace dlp {
+
+struct Finding {
+  std::string rule_id;
+  std::string type;
+  Severity severity = Severity::kMedium;
+  double confidence = 0;
+  uint64_t start = 0;  // UTF-8 byte offsets into the caller's original text
+  uint64_t end = 0;
+  std::string masked;  // the matched value with most characters hidden; never the raw value
+};
+
+struct ScanOptions {
+  std::string destination = "public_ai";  // a group name, host or URL
+  int current_year = 0;                     // 0: the system clock's year
+  size_t max_findings = 10000;              // beyond this only counts grow
+};
+
+struct ScanResult {
+  Action action = Action::kAllow;
+  std::string group;                 // destination group that decided
+  std::vector<Finding> findings;     // sorted by start
+  std::vector<size_t> justifying;    // indexes into findings that set `action`
+  uint64_t bytes_scanned = 0;
+  uint64_t findings_dropped = 0;     // over max_findings
+};
+
+class ScanSession;
+
+class Engine {
+ public:
+  // Compiles `pack`. Errors name the file, line and rule id of a pattern Hyperscan rejects.
+  static Status Create(RulePack pack, std::unique_ptr<Engine>* out);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Scans one text held in memory.
+  Status Scan(std::string_view text, const ScanOptions& options, ScanResult* out) const;
+  // Starts a streaming scan (for stdin and large files).
+  std::unique_ptr<ScanSession> NewSession(const ScanOptions& options) const;
+
+  const RulePack& pack() const;
+  struct Impl;
+
+ private:
+  explicit Engine(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+  friend class ScanSession;
+};
+
+class ScanSession {
+ public:
+  ~ScanSession();
+  // Feeds the next bytes of the text; may be called any number of times.
+  Status Feed(std::string_view chunk);
+  // Ends the text and produces the result. The session cannot be fed afterwards.
+  Status Finish(ScanResult* out);
+  struct State;
+
+ private:
+  friend class Engine;
+  explicit ScanSession(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace dlp
+
+#endif  // DLP_ENGINE_H_

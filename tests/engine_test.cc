@@ -1,0 +1,193 @@
+// The engine end to end on the built-in pack: verdicts, byte offsets into the caller's text,
+// obfuscation, destinations, aggregates, streaming and bad input.
+#include <catch2/catch.hpp>
+
+#include <string>
+
+#include "test_util.h"
+
+using dlp::Action;
+using dlp::test::Scan;
+using dlp::test::Types;
+
+namespace {
+
+const std::string kHeader =
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n";
+
+// The original bytes a finding points at.
+std::string Span(const std::string& text, const dlp::Finding& f) {
+  return text.substr(f.start, f.end - f.start);
+}
+
+}  // namespace
+
+TEST_CASE("a stamped document is blocked and the finding points at the stamp", "[engine]") {
+  std::string text = kHeader + "TỐI MẬT\nBÁO CÁO\nTình hình quý III";
+  auto r = Scan(text);
+  CHECK(r.action == Action::kBlock);
+  REQUIRE(Types(r).count("secret_marking"));
+  for (const auto& f : r.findings)
+    if (f.type == "secret_marking") CHECK(Span(text, f) == "TỐI MẬT");
+}
+
+TEST_CASE("obfuscated stamps in marking position still block", "[engine][obfuscation]") {
+  const char* forms[] = {
+      "TOI MAT",                                   // no diacritics
+      "toi mat",                                   // lower case, no diacritics
+      "T\xE1\xBB\x90I M\xE1\xBA\xACT",             // precomposed, as a control
+      "TO\xCC\x82\xCC\x81I MA\xCC\xA3\xCC\x82T",   // NFD
+      "T\xE2\x80\x8B\xE1\xBB\x90I\xC2\xAD M\xE1\xBA\xACT",  // zero-width space, soft hyphen
+      "T \xE1\xBB\x90 I  M \xE1\xBA\xAC T",        // spaced letters
+      "T\xC2\xA0\xE1\xBB\x90\xC2\xA0I\xC2\xA0\xC2\xA0M\xC2\xA0\xE1\xBA\xAC\xC2\xA0T",  // NBSP
+      "\xEF\xBC\xB4\xEF\xBC\xAF\xEF\xBC\xA9 \xEF\xBC\xAD\xEF\xBC\xA1\xEF\xBC\xB4",  // full-width
+      "\xD0\xA2\xE1\xBB\x90\xD0\x86 \xD0\x9C\xE1\xBA\xAC\xD0\xA2",  // Cyrillic Т І М Т
+      "tỐi MậT",                                   // mixed case
+      "TỐI\nMẬT",                                  // line break inside
+  };
+  for (const char* form : forms) {
+    std::string text = kHeader + form + "\nBÁO CÁO KẾT QUẢ\nNội dung báo cáo.";
+    INFO("stamp form: " << form);
+    auto r = Scan(text);
+    CHECK(r.action == Action::kBlock);
+    CHECK(Types(r).count("secret_marking") == 1);
+  }
+}
+
+TEST_CASE("stamp words in a sentence are discussion and allowed", "[engine]") {
+  for (const char* text : {
+           "Theo Luật Bảo vệ bí mật nhà nước, tài liệu TỐI MẬT phải được lưu giữ trong két sắt.",
+           "Câu 2: Có mấy độ mật?\nA. Tuyệt mật, Tối mật, Mật\nB. Hai độ",
+           "toi mat vi o cho gui xe roi, ai nhat duoc bao minh",
+           "Nhớ đổi mật khẩu định kỳ, ăn mật ong cho khỏe, mật độ dân số cao.",
+       }) {
+    INFO(text);
+    CHECK(Scan(text).action == Action::kAllow);
+  }
+}
+
+TEST_CASE("offsets are bytes of the caller's text even after folding", "[engine][offsets]") {
+  // Full-width digits and zero-width spaces inside a CCCD: the finding covers the original bytes.
+  std::string cccd = "\xEF\xBC\x90\xEF\xBC\x90\xEF\xBC\x91" "0850\xE2\x80\x8B" "12345";
+  std::string text = "Đã nhận hồ sơ. Số định danh: " + cccd + " (bản gốc).";
+  auto r = Scan(text);
+  REQUIRE(r.findings.size() >= 1);
+  bool found = false;
+  for (const auto& f : r.findings)
+    if (f.type == "cccd") { CHECK(Span(text, f) == cccd); found = true; }
+  CHECK(found);
+  CHECK(r.action == Action::kBlock);
+}
+
+TEST_CASE("masked excerpts never carry the raw value", "[engine][privacy]") {
+  std::string text = "CCCD 001085012345, thẻ 4111 1111 1111 1111, mật khẩu: Abc@12345";
+  auto r = Scan(text);
+  for (const auto& f : r.findings) {
+    INFO(f.type << " masked as " << f.masked);
+    CHECK(f.masked.find("001085012345") == std::string::npos);
+    CHECK(f.masked.find("4111 1111 1111 1111") == std::string::npos);
+    CHECK(f.masked.find("Abc@12345") == std::string::npos);
+  }
+  CHECK(Types(r) == std::set<std::string>{"cccd", "credit_card", "credential"});
+}
+
+TEST_CASE("one phone warns, three people's contacts are bulk personal data", "[engine]") {
+  auto one = Scan("Liên hệ chị Lan: 0912 345 678");
+  CHECK(one.action == Action::kWarn);
+  auto many = Scan("Danh sách:\n1. An - 0912345678\n2. Bình - 0987654321\n3. Cường - cuong@example.vn");
+  CHECK(many.action == Action::kBlock);
+  CHECK(Types(many).count("bulk_personal") == 1);
+  // The same number three times is still one person.
+  auto same = Scan("Gọi 0912345678, nhắn 0912 345 678 hoặc Zalo 0912.345.678");
+  CHECK(same.action == Action::kWarn);
+}
+
+TEST_CASE("the destination group chooses the action", "[engine][policy]") {
+  std::string personal = "Họ tên: Nguyễn Văn An, CCCD 001085012345";
+  std::string stamp = kHeader + "MẬT\nTỜ TRÌNH";
+  CHECK(Scan(personal, "public_ai").action == Action::kBlock);
+  CHECK(Scan(personal, "https://chatgpt.com/c/123").action == Action::kBlock);
+  CHECK(Scan(personal, "huggingface.co/chat/abc").action == Action::kBlock);
+  CHECK(Scan(personal, "approved_ai").action == Action::kWarn);
+  CHECK(Scan(stamp, "approved_ai").action == Action::kBlock);
+  CHECK(Scan(personal, "https://intranet.example.gov.vn/").action == Action::kAllow);
+  CHECK(Scan(personal, "https://huggingface.co/models").action == Action::kAllow);
+  auto r = Scan(personal, "https://gemini.google.com/app");
+  CHECK(r.group == "public_ai");
+  CHECK_FALSE(r.justifying.empty());
+}
+
+TEST_CASE("look-alike numbers are allowed", "[engine]") {
+  for (const char* text : {
+           "Mã đơn hàng 001085012345 giao ngày 12/11/2025.",
+           "Số 099085012345 có mã tỉnh không tồn tại.",
+           "Tổng đài 1900 6789, cấp cứu 115, công an 113.",
+           "Mã giao dịch 260976684590 thành công.",
+           "Doanh thu đạt 1.234.567.890 đồng, tăng 12%.",
+           "Số thẻ 4111 1111 1111 1112 bị từ chối.",
+       }) {
+    INFO(text);
+    CHECK(Scan(text).action == Action::kAllow);
+  }
+}
+
+TEST_CASE("a streamed scan equals a one-shot scan, whatever the chunking", "[engine][stream]") {
+  std::string text;
+  for (int i = 0; i < 4000; ++i) text += "Dòng văn bản thường số " + std::to_string(i) + ".\n";
+  text += kHeader + "TUYỆT MẬT\nKế hoạch\nSĐT 0912 345 678\n";
+  for (int i = 0; i < 4000; ++i) text += "Thêm một dòng nữa.\n";
+  auto whole = Scan(text);
+  for (size_t chunk : {1u, 7u, 4096u, 300000u}) {
+    INFO("chunk size " << chunk);
+    dlp::ScanOptions o;
+    o.current_year = 2026;
+    auto session = dlp::test::DefaultEngine().NewSession(o);
+    for (size_t p = 0; p < text.size(); p += chunk)
+      REQUIRE(session->Feed(std::string_view(text).substr(p, chunk)).ok());
+    dlp::ScanResult r;
+    REQUIRE(session->Finish(&r).ok());
+    REQUIRE(r.findings.size() == whole.findings.size());
+    for (size_t i = 0; i < r.findings.size(); ++i) {
+      CHECK(r.findings[i].rule_id == whole.findings[i].rule_id);
+      CHECK(r.findings[i].start == whole.findings[i].start);
+      CHECK(r.findings[i].end == whole.findings[i].end);
+    }
+    CHECK(r.action == Action::kBlock);
+  }
+}
+
+TEST_CASE("a finding deep in a large stream has exact offsets", "[engine][stream]") {
+  dlp::ScanOptions o;
+  o.current_year = 2026;
+  auto session = dlp::test::DefaultEngine().NewSession(o);
+  std::string filler(1 << 20, 'a');
+  for (size_t i = 0; i < filler.size(); i += 80) filler[i] = '\n';
+  uint64_t offset = 0;
+  for (int i = 0; i < 24; ++i) {  // 24 MiB
+    REQUIRE(session->Feed(filler).ok());
+    offset += filler.size();
+  }
+  std::string tail = "\nCCCD: 079190004521\n";
+  REQUIRE(session->Feed(tail).ok());
+  dlp::ScanResult r;
+  REQUIRE(session->Finish(&r).ok());
+  REQUIRE(r.findings.size() == 1);
+  CHECK(r.findings[0].start == offset + 7);
+  CHECK(r.findings[0].end == offset + 19);
+  CHECK(r.bytes_scanned == offset + tail.size());
+}
+
+TEST_CASE("bad input is scanned without crashing", "[engine][badinput]") {
+  CHECK(Scan("").action == Action::kAllow);
+  CHECK(Scan("").findings.empty());
+  std::string bad = "\xFF\xFE\xC3 CCCD 001085012345 \xE1\x80 \x80\x80";
+  auto r = Scan(bad);
+  REQUIRE(Types(r).count("cccd"));
+  for (const auto& f : r.findings)
+    if (f.type == "cccd") CHECK(Span(bad, f) == "001085012345");
+  std::string with_nul = std::string("TỐI MẬT") + '\0' + "\nCCCD 001085012345";
+  CHECK(Scan(with_nul).action == Action::kBlock);
+  std::string binary;
+  for (int i = 0; i < 200000; ++i) binary += static_cast<char>((i * 7919) & 0xFF);
+  CHECK_NOTHROW(Scan(binary));
+}

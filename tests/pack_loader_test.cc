@@ -1,0 +1,77 @@
+// Broken packs fail whole, with the file, line and rule id at fault.
+#include <catch2/catch.hpp>
+
+#include "dlp/default_pack.h"
+#include "dlp/engine.h"
+
+namespace {
+
+const char kPolicy[] = R"(format: 1
+policy:
+  groups:
+    - name: other
+      actions: {info: allow, low: allow, medium: warn, high: block, critical: block}
+)";
+
+std::string RuleFile(const std::string& extra, const std::string& pattern = "'[0-9]{9}'") {
+  return "format: 1\nrules:\n  - id: t.rule\n    type: cmnd\n    severity: high\n"
+         "    name: {vi: a, en: a}\n    explanation: {vi: b, en: b}\n    patterns: [" + pattern +
+         "]\n    examples: [x, y]\n    negative_examples: [z, w]\n" + extra;
+}
+
+dlp::Status Load(const std::string& rules, dlp::RulePack* pack) {
+  return dlp::LoadPack({{"policy.yaml", kPolicy}, {"t.yaml", rules}}, pack);
+}
+
+dlp::Status LoadAndCompile(const std::string& rules) {
+  dlp::RulePack pack;
+  if (dlp::Status s = Load(rules, &pack); !s.ok()) return s;
+  std::unique_ptr<dlp::Engine> e;
+  return dlp::Engine::Create(std::move(pack), &e);
+}
+
+}  // namespace
+
+TEST_CASE("the built-in pack loads and compiles", "[pack]") {
+  dlp::RulePack pack;
+  REQUIRE(dlp::LoadDefaultPack(&pack).ok());
+  CHECK(pack.rules.size() >= 20);
+  std::unique_ptr<dlp::Engine> e;
+  CHECK(dlp::Engine::Create(std::move(pack), &e).ok());
+}
+
+TEST_CASE("a minimal valid pack loads", "[pack]") {
+  CHECK(LoadAndCompile(RuleFile("")).ok());
+}
+
+TEST_CASE("broken packs are rejected with file, line and rule id", "[pack][badinput]") {
+  struct Case { std::string yaml; std::string want; };
+  std::vector<Case> cases = {
+      {"format: 1\nrules: [\n  - id: x\n", "t.yaml:"},                      // YAML syntax
+      {RuleFile("    colour: red\n"), "unknown field 'colour'"},
+      {RuleFile("    validator: klingon\n"), "unknown validator 'klingon'"},
+      {RuleFile("    severity_x: 1\n"), "t.yaml:11: rule 't.rule'"},
+      {RuleFile("", "'(?:[0-9]{9}'"), "t.yaml:3: rule 't.rule': pattern 1"},  // Hyperscan rejects
+      {RuleFile("", "'[0-9]+'"), "bound its repeats"},                        // unbounded
+      {RuleFile("    position: somewhere\n"), "not one of"},
+      {"format: 2\n", "format"},
+      {RuleFile("").replace(RuleFile("").find("type: cmnd"), 10, "type: dna"), "unknown finding type"},
+  };
+  for (const auto& c : cases) {
+    INFO("pack:\n" << c.yaml);
+    dlp::Status s = LoadAndCompile(c.yaml);
+    REQUIRE_FALSE(s.ok());
+    INFO("error: " << s.ToString());
+    CHECK(s.ToString().find(c.want) != std::string::npos);
+  }
+}
+
+TEST_CASE("a pack without policy or with too few examples is rejected", "[pack][badinput]") {
+  dlp::RulePack pack;
+  CHECK_FALSE(dlp::LoadPack({{"t.yaml", RuleFile("")}}, &pack).ok());
+  std::string one_example = RuleFile("");
+  one_example.replace(one_example.find("[x, y]"), 6, "[x]");
+  dlp::Status s = Load(one_example, &pack);
+  REQUIRE_FALSE(s.ok());
+  CHECK(s.message().find("at least two examples") != std::string::npos);
+}
