@@ -170,6 +170,7 @@ TEST_CASE("SafeCut never splits a character or its combining marks", "[normalize
   CHECK(n.SafeCut("abc def", true) == 7);
   CHECK(n.SafeCut("", false) == 0);
   CHECK(n.SafeCut("abc def", false) == 4);     // right after the space
+  CHECK(n.SafeCut("abc def ", false) == 4);    // the last space may still get a mark
   CHECK(n.SafeCut("TỐI\nMẬ", false) == 6);     // right after the newline
   // "a" may still receive U+0323 U+0302 from the next chunk: cut before it.
   CHECK(n.SafeCut("Ma", false) == 1);
@@ -221,6 +222,9 @@ TEST_CASE("Exact view composes across code points where NFC does", "[normalizer]
   CHECK(Original(jamo, v, 0, v.text.size()) == jamo);
   // Half-width katakana with a voiced mark composes in the loose (NFKC) view.
   CHECK(Loose("\uFF76\uFF9E") == "\u30AB");  // the voicing mark is a mark: stripped
+  // The loose view stays decomposed, so a soft hyphen between jamo cannot hide a syllable.
+  CHECK(Loose("\uD55C") == jamo);
+  CHECK(Loose("\u1112\u00AD\u1161\u11AB") == jamo);
 }
 
 TEST_CASE("One normalizer is safe to share between threads", "[normalizer]") {

@@ -99,7 +99,7 @@ dlp::Status ScanStream(const dlp::Engine& engine, const Options& o, const std::s
       std::cerr << "dlp-scan: " << name << ": contains NUL bytes (binary?); scanning its text\n";
       noted_binary = true;
     }
-    lines->Add(chunk);
+    if (o.format == "text") lines->Add(chunk);  // line numbers only appear in the text report
     if (st = session->Feed(chunk); !st.ok()) break;
   }
   bool read_error = std::ferror(f);

@@ -11,6 +11,8 @@ namespace {
 // Hyperscan rejects unbounded repeats in a confirm window; patterns must say how long a match
 // can be so that a window around each hit is enough to recover it.
 constexpr unsigned kMaxPatternWidth = 4096;
+// Above this match width, confirm with anchored starts rather than start-of-match tracking.
+constexpr unsigned kMaxSomWidth = 160;
 
 unsigned FlagsFor(const Rule& r, bool som) {
   // Byte mode, not HS_FLAG_UTF8: views are valid UTF-8 already, and negated classes over
@@ -60,10 +62,13 @@ Status Engine::Create(RulePack pack, std::unique_ptr<Engine>* out) {
     }
     HsDatabase db;
     int bad = -1;
-    bool anchored = false;
-    if (Status s = CompileHs(own, HS_MODE_BLOCK, &db, &bad); !s.ok()) {
-      // Start-of-match tracking cannot handle some long bounded repeats ("Pattern is too
-      // large"). Such rules confirm by trying starts with the pattern anchored at '^' instead.
+    // Start-of-match tracking cannot handle long bounded repeats ("Pattern is too large", and
+    // Hyperscan takes a second to say so). Such rules confirm by trying starts with the
+    // pattern anchored at '^' instead, where the start is known without tracking.
+    bool anchored = width > kMaxSomWidth;
+    Status som = anchored ? Status::NotSupported("wide") : CompileHs(own, HS_MODE_BLOCK, &db, &bad);
+    if (!som.ok()) {
+      anchored = true;
       for (auto& p : own) {
         p.expression = "^(?:" + p.expression + ")";
         p.flags &= ~HS_FLAG_SOM_LEFTMOST;
@@ -71,7 +76,7 @@ Status Engine::Create(RulePack pack, std::unique_ptr<Engine>* out) {
       anchored = true;
       if (Status s2 = CompileHs(own, HS_MODE_BLOCK, &db, &bad); !s2.ok())
         return Status::InvalidArgument(Where(r) + ": pattern " + std::to_string(bad + 1) + " '" +
-                                       r.patterns[bad >= 0 ? bad : 0] + "': " + s.message());
+                                       r.patterns[bad >= 0 ? bad : 0] + "': " + s2.message());
     }
     impl->confirm_db.push_back(std::move(db));
     impl->anchored.push_back(anchored);

@@ -109,29 +109,10 @@ bool CheckCase(const Rule& r, std::string_view m) {
   return r.case_rule == CaseRule::kUpper ? !any_lower : any_upper;
 }
 
-bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e) {
-  if (r.position == Position::kAnywhere) return true;
-  uint64_t floor = s > kLineReach ? s - kLineReach : 0;
-  uint64_t ls = s;
-  bool column = false;
-  while (ls > floor && ls > vb.base && vb.At(ls - 1) != '\n') {
-    if (r.position == Position::kOwnLine && ColumnGapBefore(vb, ls)) { column = true; break; }
-    --ls;
-  }
-  if (!column && ls > 0 && (ls == vb.base || vb.At(ls - 1) != '\n'))
-    return false;  // line longer than we look: prose
-  std::string rest(vb.Slice(ls, s));
-  if (r.position == Position::kLineStart) {
-    for (unsigned char c : rest)
-      if (!std::isspace(c) && !std::strchr("*#_>|-", c)) return false;
-    return true;
-  }
-  if (IsListItem(rest)) return false;  // "- Tối mật" in a list of levels is teaching, not a stamp
-  uint64_t le = e, ceil = e + kLineReach;
-  while (le < vb.total && le < ceil && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) ++le;
-  if (le < vb.total && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) return false;
-  rest += ' ';
-  rest += vb.Slice(e, le);
+namespace {
+
+// True if `rest` (text sharing a stamp's line) holds only allowed words, digits and punctuation.
+bool OnlyAllowed(const Rule& r, std::string rest) {
   for (char& c : rest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& allowed : r.line_allow) {
     for (size_t p = rest.find(allowed); p != std::string::npos; p = rest.find(allowed, p)) {
@@ -145,6 +126,37 @@ bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e) 
   for (unsigned char c : rest)
     if (!IsStripped(c)) return false;  // another word, or any non-ASCII text, shares the line
   return true;
+}
+
+}  // namespace
+
+bool LineAfterIsClear(const Rule& r, const ViewBuffer& vb, uint64_t e) {
+  if (r.position != Position::kOwnLine) return true;
+  uint64_t le = e, ceil = e + kLineReach;
+  while (le < vb.total && le < ceil && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) ++le;
+  if (le < vb.total && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) return false;
+  return OnlyAllowed(r, std::string(vb.Slice(e, le)));
+}
+
+bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e) {
+  if (r.position == Position::kAnywhere) return true;
+  uint64_t floor = s > kLineReach ? s - kLineReach : 0;
+  uint64_t ls = s;
+  bool column = false;
+  while (ls > floor && ls > vb.base && vb.At(ls - 1) != '\n') {
+    if (r.position == Position::kOwnLine && ColumnGapBefore(vb, ls)) { column = true; break; }
+    --ls;
+  }
+  if (!column && ls > 0 && (ls == vb.base || vb.At(ls - 1) != '\n'))
+    return false;  // line longer than we look: prose
+  std::string before(vb.Slice(ls, s));
+  if (r.position == Position::kLineStart) {
+    for (unsigned char c : before)
+      if (!std::isspace(c) && !std::strchr("*#_>|-", c)) return false;
+    return true;
+  }
+  if (IsListItem(before)) return false;  // "- Tối mật" in a list of levels is teaching, not a stamp
+  return OnlyAllowed(r, std::move(before)) && LineAfterIsClear(r, vb, e);
 }
 
 }  // namespace dlp

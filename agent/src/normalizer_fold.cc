@@ -1,5 +1,8 @@
 #include "normalizer_fold.h"
 
+#include <unicode/uchar.h>
+#include <unicode/utf16.h>
+
 #include <algorithm>
 #include <iterator>
 
@@ -73,6 +76,122 @@ char32_t FoldLooseCodePoint(char32_t c) {
                                     [](const Fold& f, char32_t v) { return f.from < v; });
   if (it != std::end(kFolds) && it->from == c) return static_cast<char32_t>(it->to);
   return c;
+}
+
+
+void AppendUtf8(char32_t c, std::string* out) {
+  char buf[4];
+  size_t n;
+  if (c < 0x80) {
+    buf[0] = char(c);
+    n = 1;
+  } else if (c < 0x800) {
+    buf[0] = char(0xC0 | (c >> 6));
+    buf[1] = char(0x80 | (c & 0x3F));
+    n = 2;
+  } else if (c < 0x10000) {
+    buf[0] = char(0xE0 | (c >> 12));
+    buf[1] = char(0x80 | ((c >> 6) & 0x3F));
+    buf[2] = char(0x80 | (c & 0x3F));
+    n = 3;
+  } else {
+    buf[0] = char(0xF0 | (c >> 18));
+    buf[1] = char(0x80 | ((c >> 12) & 0x3F));
+    buf[2] = char(0x80 | ((c >> 6) & 0x3F));
+    buf[3] = char(0x80 | (c & 0x3F));
+    n = 4;
+  }
+  out->append(buf, n);
+}
+
+CodePointTable::CodePointTable(const icu::Normalizer2* nfc, const icu::Normalizer2* nfkc,
+                               const icu::Normalizer2* nfkd)
+    : nfc_(nfc), nfkc_(nfkc), nfkd_(nfkd) {}
+
+CodePointTable::~CodePointTable() {
+  for (auto& b : blocks_) delete b.load(std::memory_order_acquire);
+}
+
+void CodePointTable::Prebuild() const {
+  // Latin-1 to Cyrillic Supplement (with the combining marks), Latin Extended Additional (all
+  // precomposed Vietnamese), Greek Extended, punctuation and letterlike symbols, enclosed
+  // alphanumerics, CJK punctuation, variation selectors / small forms / BOM, half- and
+  // full-width forms.
+  for (uint32_t hi : {0x00u, 0x01u, 0x02u, 0x03u, 0x04u, 0x05u, 0x1Eu, 0x1Fu, 0x20u, 0x21u,
+                      0x24u, 0x30u, 0xFEu, 0xFFu}) {
+    GetBlock(hi);
+  }
+}
+
+const CodePointTable::Block* CodePointTable::Publish(uint32_t hi) const {
+  // Racing builders each build a block; the first to publish wins and the others discard
+  // theirs. Cheaper and simpler than a lock on a path taken at most 256 times.
+  const Block* built = BuildBlock(hi);
+  const Block* expected = nullptr;
+  if (blocks_[hi].compare_exchange_strong(expected, built, std::memory_order_acq_rel)) return built;
+  delete built;
+  return expected;
+}
+
+const CodePointTable::Block* CodePointTable::BuildBlock(uint32_t hi) const {
+  auto* block = new Block;
+  std::string bytes;
+  for (uint32_t lo = 0; lo < 256; ++lo) {
+    const char32_t c = CleanCodePoint((hi << 8) | lo);
+    Entry& e = block->entries[lo];
+    if (c >= 0xD800 && c <= 0xDFFF) continue;  // the decoder never yields surrogates
+    bytes.clear();
+    if (c < 0x80) {
+      bytes.assign(2, kAsciiMap[c]);
+      e.exact_len = 1;
+    } else {
+      ExactOf(c, &bytes);
+      e.exact_len = static_cast<uint8_t>(bytes.size());
+      LooseOf(icu::UnicodeString(static_cast<UChar32>(c)), &bytes);
+      e.joins = ComputeJoins(c);
+    }
+    e.loose_len = static_cast<uint8_t>(bytes.size() - e.exact_len);
+    if (bytes.size() <= sizeof(e.bytes)) {
+      std::memcpy(e.bytes, bytes.data(), bytes.size());
+    } else {
+      e.spilled = true;
+      const uint32_t offset = static_cast<uint32_t>(block->overflow.size());
+      std::memcpy(e.bytes, &offset, sizeof(offset));
+      block->overflow += bytes;
+    }
+  }
+  return block;
+}
+
+bool CodePointTable::ComputeJoins(char32_t c) const {
+  if (IsReplacedControl(c)) return false;  // becomes a space, which starts its own segment
+  const int8_t gc = u_charType(c);
+  return u_getCombiningClass(c) > 0 || gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK ||
+         !nfc_->hasBoundaryBefore(c) || !nfkc_->hasBoundaryBefore(c);
+}
+
+void CodePointTable::ExactOf(char32_t c, std::string* out) const {
+  UErrorCode st = U_ZERO_ERROR;
+  icu::UnicodeString s = nfc_->normalize(icu::UnicodeString(static_cast<UChar32>(c)), st);
+  if (U_FAILURE(st)) s = icu::UnicodeString(static_cast<UChar32>(c));
+  s.toUTF8String(*out);
+}
+
+void CodePointTable::LooseOf(const icu::UnicodeString& s, std::string* out) const {
+  UErrorCode st = U_ZERO_ERROR;
+  const icu::UnicodeString decomposed = nfkd_->normalize(s, st);
+  if (U_FAILURE(st)) {  // cannot happen with loaded data; keep a visible placeholder anyway
+    AppendUtf8(kReplacementChar, out);
+    return;
+  }
+  for (int32_t k = 0; k < decomposed.length();) {
+    const UChar32 c = decomposed.char32At(k);
+    k += U16_LENGTH(c);
+    const int8_t gc = u_charType(c);
+    if (gc == U_NON_SPACING_MARK || gc == U_ENCLOSING_MARK) continue;
+    if (u_hasBinaryProperty(c, UCHAR_DEFAULT_IGNORABLE_CODE_POINT)) continue;
+    AppendUtf8(CleanCodePoint(FoldLooseCodePoint(static_cast<char32_t>(c))), out);
+  }
 }
 
 }  // namespace dlp::internal

@@ -10,10 +10,10 @@
 namespace dlp {
 namespace {
 
-constexpr size_t kChunk = 256 * 1024;      // original bytes normalized per step
+constexpr size_t kChunk = 128 * 1024;      // original bytes normalized per step
 constexpr uint64_t kLineReach = 512;       // how far a line check looks for a line break
 constexpr uint64_t kKeepBehind = 16 * 1024;  // view bytes kept behind the scan position
-constexpr size_t kTrimAt = 1024 * 1024;    // trim a window only when it grows past this
+constexpr size_t kTrimAt = 256 * 1024;     // trim a window only when it grows past this
 
 int CurrentYear() {
   std::time_t t = std::time(nullptr);
@@ -140,6 +140,8 @@ void ScanSession::State::ConfirmReady(bool last) {
 void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends) {
   std::sort(ends.begin(), ends.end());
   ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+  const Rule& r = eng->pack.rules[rule];
+  std::erase_if(ends, [&](uint64_t e) { return !LineAfterIsClear(r, vb, e); });
   uint64_t width = eng->max_width[rule];
   std::vector<std::pair<uint64_t, uint64_t>> spans;
   if (eng->anchored[rule]) {

@@ -77,6 +77,9 @@ struct ScanSession::State {
 bool CheckBoundary(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e);
 bool CheckCase(const Rule& r, std::string_view matched);
 bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e);
+// The part of the own-line check that needs only the end of a match: run before confirming, it
+// discards most hits of stamp words in running text without any start-of-match work.
+bool LineAfterIsClear(const Rule& r, const ViewBuffer& vb, uint64_t e);
 // Context score (context_scorer.cc): false if a required word or pattern is missing, else
 // sets *confidence. `loose` is searched for phrases, `exact` for require_patterns.
 bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPattern>>& require_re,
