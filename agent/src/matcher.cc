@@ -113,6 +113,13 @@ namespace {
 
 // True if `rest` (text sharing a stamp's line) holds only allowed words, digits and punctuation.
 bool OnlyAllowed(const Rule& r, std::string rest) {
+  // Quotes and brackets around a stamp ("«MẬT»", "“TỐI MẬT”", "【MẬT】") are decoration.
+  static const char* const kDecorations[] = {"\u00AB", "\u00BB", "\u201C", "\u201D", "\u2018",
+                                             "\u2019", "\u2039", "\u203A", "\u300C", "\u300D",
+                                             "\u3010", "\u3011", "\u3008", "\u3009"};
+  for (const char* d : kDecorations)
+    for (size_t p = rest.find(d); p != std::string::npos; p = rest.find(d, p))
+      rest.replace(p, std::strlen(d), " ");
   for (char& c : rest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& allowed : r.line_allow) {
     for (size_t p = rest.find(allowed); p != std::string::npos; p = rest.find(allowed, p)) {
