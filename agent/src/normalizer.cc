@@ -107,6 +107,12 @@ class ViewWriter {
   }
   [[gnu::always_inline]] void Put(std::string_view s, uint64_t begin, uint64_t end) {
     Ensure(s.size());
+    if (s.size() == 1) {  // every letter of Vietnamese in the loose view
+      text_[size_] = s[0];
+      begin_[size_] = begin;
+      end_[size_++] = end;
+      return;
+    }
     for (size_t k = 0; k < s.size(); ++k) {
       text_[size_ + k] = s[k];
       begin_[size_ + k] = begin;
@@ -242,7 +248,7 @@ void Normalizer::Normalize(std::string_view input, ViewKind kind, uint64_t base_
     // Decomposed Vietnamese in the exact view: when each mark composes with what precedes it,
     // NFC of the segment is that composite (composePair(a, b) == c implies NFC(a b) == c, and
     // NFC(c m) == NFC(a b m)), which saves a full ICU call per syllable.
-    char32_t composed = CleanCodePoint(first_cp);
+    char32_t composed = 0;
     bool composes = !loose;
     while (i < n && in[i] >= 0x80) {  // ASCII never joins
       next = DecodeUtf8(in + i, n - i);
@@ -251,8 +257,9 @@ void Normalizer::Normalize(std::string_view input, ViewKind kind, uint64_t base_
         break;
       }
       if (single) {
+        composed = CleanCodePoint(first_cp);
         seg.clear();
-        AppendUtf8(CleanCodePoint(first_cp), &seg);
+        AppendUtf8(composed, &seg);
         single = false;
       }
       AppendUtf8(next.cp, &seg);  // joiners are marks or letters, never controls
