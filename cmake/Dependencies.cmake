@@ -11,7 +11,15 @@ find_package(ICU 70 REQUIRED COMPONENTS uc i18n data)
 pkg_check_modules(YAMLCPP REQUIRED IMPORTED_TARGET yaml-cpp)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
+find_package(OpenSSL 3 REQUIRED COMPONENTS Crypto)
 
 if(DLP_BUILD_TESTS)
   find_package(Catch2 2 REQUIRED)
+endif()
+
+# Platform code lives in posix/ or windows/ subfolders; CMake picks the folder, not #ifdef.
+if(WIN32)
+  set(DLP_PLATFORM_DIR windows)
+else()
+  set(DLP_PLATFORM_DIR posix)
 endif()

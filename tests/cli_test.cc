@@ -1,8 +1,6 @@
 // dlp-scan as a user runs it: a real process, real pipes, its exit status and output contracts.
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-#include <sys/resource.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -10,75 +8,17 @@
 #include <fstream>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
+
+#include "process_util.h"
 
 namespace {
 
-struct Run {
-  int status = -1;
-  std::string out, err;
-  long max_rss_kb = 0;
-};
+using Run = dlp::test::ProcessResult;
 
-// Writes `in` to the child's stdin from a thread (so large inputs do not deadlock), collects
-// stdout and stderr, and returns the exit status and peak memory of the child.
 Run RunScan(std::vector<std::string> args, const std::string& in,
             const std::function<void(int fd)>& writer = nullptr) {
-  int pin[2], pout[2], perr[2];
-  REQUIRE(pipe(pin) == 0);
-  REQUIRE(pipe(pout) == 0);
-  REQUIRE(pipe(perr) == 0);
-  pid_t pid = fork();
-  REQUIRE(pid >= 0);
-  if (pid == 0) {
-    dup2(pin[0], 0);
-    dup2(pout[1], 1);
-    dup2(perr[1], 2);
-    for (int fd : {pin[0], pin[1], pout[0], pout[1], perr[0], perr[1]}) close(fd);
-    std::vector<char*> argv;
-    std::string bin = DLP_SCAN_BIN;
-    argv.push_back(bin.data());
-    for (auto& a : args) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    execv(bin.c_str(), argv.data());
-    _exit(127);
-  }
-  close(pin[0]);
-  close(pout[1]);
-  close(perr[1]);
-  std::thread feeder([&] {
-    if (writer) {
-      writer(pin[1]);
-    } else {
-      size_t off = 0;
-      while (off < in.size()) {
-        ssize_t n = write(pin[1], in.data() + off, in.size() - off);
-        if (n <= 0) break;
-        off += static_cast<size_t>(n);
-      }
-    }
-    close(pin[1]);
-  });
-  Run r;
-  std::thread err_reader([&] {
-    char buf[4096];
-    ssize_t n;
-    while ((n = read(perr[0], buf, sizeof buf)) > 0) r.err.append(buf, static_cast<size_t>(n));
-  });
-  char buf[65536];
-  ssize_t n;
-  while ((n = read(pout[0], buf, sizeof buf)) > 0) r.out.append(buf, static_cast<size_t>(n));
-  feeder.join();
-  err_reader.join();
-  close(pout[0]);
-  close(perr[0]);
-  int st = 0;
-  struct rusage ru {};
-  wait4(pid, &st, 0, &ru);
-  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
-  r.max_rss_kb = ru.ru_maxrss;
-  return r;
+  return dlp::test::RunProcess(DLP_SCAN_BIN, std::move(args), in, writer);
 }
 
 std::vector<nlohmann::json> Lines(const std::string& out) {

@@ -1,7 +1,7 @@
 // The labelled corpora through the real engine: every expected verdict, and the labelled values
 // found as findings of the labelled type (spans overlapping the label's bytes).
-//   tests/corpus/documents.jsonl  realistic documents, one family per policy clause
-//   tests/heldout/heldout.jsonl   written independently of the rules, to catch over-fitting
+//   tests/data/corpus/documents.jsonl  realistic documents, one family per policy clause
+//   tests/data/corpus/heldout.jsonl   written independently of the rules, to catch over-fitting
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -56,9 +56,9 @@ void Check(const std::string& name) {
 }  // namespace
 
 TEST_CASE("corpus: realistic documents get the policy's verdict", "[corpus]") {
-  Check("corpus/documents.jsonl");
+  Check("data/corpus/documents.jsonl");
 }
 
 TEST_CASE("corpus: held-out documents get the policy's verdict", "[corpus]") {
-  Check("heldout/heldout.jsonl");
+  Check("data/corpus/heldout.jsonl");
 }

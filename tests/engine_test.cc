@@ -191,3 +191,40 @@ TEST_CASE("bad input is scanned without crashing", "[engine][badinput]") {
   for (int i = 0; i < 200000; ++i) binary += static_cast<char>((i * 7919) & 0xFF);
   CHECK_NOTHROW(Scan(binary));
 }
+
+TEST_CASE("compiled databases are cached on disk and a bad cache is recompiled", "[engine][cache]") {
+  std::string dir = std::string(DLP_TEST_TMP) + "/engine_cache";
+  std::string cmd = "rm -rf " + dir + " && mkdir -p " + dir;
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  dlp::EngineOptions opt;
+  opt.cache_dir = dir;
+  auto make = [&] {
+    dlp::RulePack pack;
+    REQUIRE(dlp::LoadDefaultPack(&pack).ok());
+    std::unique_ptr<dlp::Engine> e;
+    REQUIRE(dlp::Engine::Create(std::move(pack), opt, &e).ok());
+    return e;
+  };
+  std::string text = kHeader + "TỐI MẬT\nCCCD 001085012345, email an@example.vn";
+  dlp::ScanOptions so;
+  so.current_year = 2026;
+  auto first = make();
+  CHECK_FALSE(first->stats().from_cache);
+  auto second = make();
+  CHECK(second->stats().from_cache);
+  CHECK(second->stats().compile_ms < first->stats().compile_ms);
+  dlp::ScanResult a, b;
+  REQUIRE(first->Scan(text, so, &a).ok());
+  REQUIRE(second->Scan(text, so, &b).ok());
+  REQUIRE(a.findings.size() == b.findings.size());
+  for (size_t i = 0; i < a.findings.size(); ++i) CHECK(a.findings[i].start == b.findings[i].start);
+  // Garbage in the cache file: compiled again, and the scan is still right.
+  std::string corrupt = "for f in " + dir + "/*.hsdb; do head -c 100 /dev/urandom > $f; done";
+  REQUIRE(std::system(corrupt.c_str()) == 0);
+  auto third = make();
+  CHECK_FALSE(third->stats().from_cache);
+  dlp::ScanResult c;
+  REQUIRE(third->Scan(text, so, &c).ok());
+  CHECK(c.action == Action::kBlock);
+  CHECK(make()->stats().from_cache);  // and the cache was rewritten
+}

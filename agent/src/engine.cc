@@ -1,8 +1,10 @@
 // Engine::Create compiles a pack; Engine::Scan runs one in-memory text through a session.
 #include <algorithm>
+#include <chrono>
 #include <climits>
 
 #include "engine_internal.h"
+#include "engine_cache.h"
 #include "scan_session_state.h"
 
 namespace dlp {
@@ -32,17 +34,51 @@ std::string Where(const Rule& r) {
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 const RulePack& Engine::pack() const { return impl_->pack; }
+const EngineStats& Engine::stats() const { return impl_->stats; }
 
 Status Engine::Create(RulePack pack, std::unique_ptr<Engine>* out) {
+  return Create(std::move(pack), EngineOptions(), out);
+}
+
+namespace {
+
+// What to compile for one rule: its patterns as the view database sees them (no SOM) and as its
+// confirm database does, and the widest match.
+struct RulePlan {
+  std::vector<HsPattern> confirm;
+  unsigned width = 0;
+};
+
+// Compiles a rule's confirm database: start-of-match tracking where Hyperscan can, else the
+// patterns anchored at '^' (SOM cannot handle long bounded repeats: "Pattern is too large", and
+// Hyperscan takes a second to say so), where the start is known without tracking.
+Status CompileConfirm(const Rule& r, RulePlan plan, HsDatabase* db, bool* anchored) {
+  int bad = -1;
+  *anchored = plan.width > kMaxSomWidth;
+  if (!*anchored && CompileHs(plan.confirm, HS_MODE_BLOCK, db, &bad).ok()) return Status::OK();
+  *anchored = true;
+  for (auto& p : plan.confirm) {
+    p.expression = "^(?:" + p.expression + ")";
+    p.flags &= ~HS_FLAG_SOM_LEFTMOST;
+  }
+  if (Status s = CompileHs(plan.confirm, HS_MODE_BLOCK, db, &bad); !s.ok())
+    return Status::InvalidArgument(Where(r) + ": pattern " + std::to_string(bad + 1) + " '" +
+                                   r.patterns[bad >= 0 ? bad : 0] + "': " + s.message());
+  return Status::OK();
+}
+
+}  // namespace
+
+Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_ptr<Engine>* out) {
+  auto started = std::chrono::steady_clock::now();
   auto impl = std::make_unique<Impl>();
   if (Status s = Normalizer::Create(&impl->norm); !s.ok()) return s;
   std::vector<HsPattern> by_view[kViewCount];
-  std::vector<std::pair<size_t, size_t>> origin[kViewCount];  // (rule, pattern) per id
+  std::vector<size_t> origin[kViewCount];  // rule index per view pattern id
+  std::vector<RulePlan> plans(pack.rules.size());
   for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
     const Rule& r = pack.rules[ri];
     int v = static_cast<int>(r.view);
-    std::vector<HsPattern> own;
-    unsigned width = 0;
     for (size_t pi = 0; pi < r.patterns.size(); ++pi) {
       HsPattern p{r.patterns[pi], FlagsFor(r, false), static_cast<unsigned>(by_view[v].size())};
       unsigned w = 0;
@@ -54,36 +90,15 @@ Status Engine::Create(RulePack pack, std::unique_ptr<Engine>* out) {
                                        p.expression + "' can match more than " +
                                        std::to_string(kMaxPatternWidth) +
                                        " bytes; bound its repeats, e.g. {1,64} instead of +");
-      width = std::max(width, w);
+      plans[ri].width = std::max(plans[ri].width, w);
       by_view[v].push_back(p);
-      origin[v].push_back({ri, pi});
+      origin[v].push_back(ri);
       impl->view_pattern_rule[v].push_back(static_cast<int>(ri));
-      own.push_back({r.patterns[pi], FlagsFor(r, true), static_cast<unsigned>(pi)});
+      plans[ri].confirm.push_back({r.patterns[pi], FlagsFor(r, true), static_cast<unsigned>(pi)});
     }
-    HsDatabase db;
-    int bad = -1;
-    // Start-of-match tracking cannot handle long bounded repeats ("Pattern is too large", and
-    // Hyperscan takes a second to say so). Such rules confirm by trying starts with the
-    // pattern anchored at '^' instead, where the start is known without tracking.
-    bool anchored = width > kMaxSomWidth;
-    Status som = anchored ? Status::NotSupported("wide") : CompileHs(own, HS_MODE_BLOCK, &db, &bad);
-    if (!som.ok()) {
-      anchored = true;
-      for (auto& p : own) {
-        p.expression = "^(?:" + p.expression + ")";
-        p.flags &= ~HS_FLAG_SOM_LEFTMOST;
-      }
-      anchored = true;
-      if (Status s2 = CompileHs(own, HS_MODE_BLOCK, &db, &bad); !s2.ok())
-        return Status::InvalidArgument(Where(r) + ": pattern " + std::to_string(bad + 1) + " '" +
-                                       r.patterns[bad >= 0 ? bad : 0] + "': " + s2.message());
-    }
-    impl->confirm_db.push_back(std::move(db));
-    impl->anchored.push_back(anchored);
-    impl->max_width.push_back(width);
+    impl->max_width.push_back(plans[ri].width);
     impl->max_before = std::max(impl->max_before, r.context.window_before);
     impl->max_after = std::max(impl->max_after, r.context.window_after);
-
     std::vector<std::unique_ptr<icu::RegexPattern>> res;
     for (const auto& rp : r.context.require_patterns) {
       UErrorCode ec = U_ZERO_ERROR;
@@ -97,18 +112,56 @@ Status Engine::Create(RulePack pack, std::unique_ptr<Engine>* out) {
     }
     impl->require_re.push_back(std::move(res));
   }
-  std::vector<const hs_database_t*> all;
-  for (int v = 0; v < kViewCount; ++v) {
-    if (by_view[v].empty()) continue;
-    int bad = -1;
-    if (Status s = CompileHs(by_view[v], HS_MODE_STREAM, &impl->view_db[v], &bad); !s.ok()) {
-      const Rule& r = pack.rules[origin[v][bad < 0 ? 0 : bad].first];
-      return Status::InvalidArgument(Where(r) + ": " + s.message());
+
+  // Compiled databases are specific to this CPU and Hyperscan build; a cache saves ~1 s a start.
+  std::string key = EngineCacheKey(pack.rules);
+  std::string cache_file = options.cache_dir.empty() ? "" : EngineCachePath(options.cache_dir, key);
+  bool cached = !cache_file.empty() &&
+                LoadEngineCache(cache_file, key, impl->view_db, &impl->confirm_db, &impl->anchored,
+                                pack.rules.size()).ok();
+  if (!cached) {
+    impl->confirm_db.clear();
+    impl->anchored.clear();
+    for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
+      HsDatabase db;
+      bool anchored = false;
+      if (Status s = CompileConfirm(pack.rules[ri], plans[ri], &db, &anchored); !s.ok()) return s;
+      impl->confirm_db.push_back(std::move(db));
+      impl->anchored.push_back(anchored);
     }
-    all.push_back(impl->view_db[v].get());
+    for (int v = 0; v < kViewCount; ++v) {
+      if (by_view[v].empty()) continue;
+      int bad = -1;
+      if (Status s = CompileHs(by_view[v], HS_MODE_STREAM, &impl->view_db[v], &bad); !s.ok())
+        return Status::InvalidArgument(Where(pack.rules[origin[v][bad < 0 ? 0 : bad]]) + ": " +
+                                       s.message());
+    }
+    // A cache that cannot be written only costs the next start its compile time.
+    if (!cache_file.empty())
+      (void)SaveEngineCache(cache_file, key, impl->view_db, impl->confirm_db, impl->anchored);
   }
+  std::vector<const hs_database_t*> all;
+  for (int v = 0; v < kViewCount; ++v)
+    if (impl->view_db[v].get()) all.push_back(impl->view_db[v].get());
   for (const auto& db : impl->confirm_db) all.push_back(db.get());
   if (Status s = impl->scratch.Init(all); !s.ok()) return s;
+  EngineStats& st = impl->stats;
+  st.from_cache = cached;
+  st.rules = pack.rules.size();
+  for (int v = 0; v < kViewCount; ++v) {
+    st.patterns += by_view[v].size();
+    if (!impl->view_db[v].get()) continue;
+    hs_database_size(impl->view_db[v].get(), &st.view_db_bytes[v]);
+    hs_stream_size(impl->view_db[v].get(), &st.stream_state_bytes[v]);
+  }
+  for (const auto& db : impl->confirm_db) {
+    size_t n = 0;
+    hs_database_size(db.get(), &n);
+    st.confirm_db_bytes += n;
+  }
+  st.scratch_bytes = impl->scratch.ScratchBytes();
+  st.compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                            started).count();
   impl->pack = std::move(pack);
   out->reset(new Engine(std::move(impl)));
   return Status::OK();

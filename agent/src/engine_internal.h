@@ -21,6 +21,7 @@ class ScratchPool {
   ~ScratchPool();
   Status Init(const std::vector<const hs_database_t*>& dbs);
   hs_scratch_t* Acquire();
+  size_t ScratchBytes() const;
   void Release(hs_scratch_t* s);
 
  private:
@@ -41,6 +42,7 @@ struct Engine::Impl {
   int max_before = 0;  // largest context/line look-behind of any rule, in view bytes
   int max_after = 0;
   mutable ScratchPool scratch;
+  EngineStats stats;
 };
 
 }  // namespace dlp

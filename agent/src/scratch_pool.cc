@@ -15,6 +15,12 @@ Status ScratchPool::Init(const std::vector<const hs_database_t*>& dbs) {
   return Status::OK();
 }
 
+size_t ScratchPool::ScratchBytes() const {
+  size_t n = 0;
+  if (prototype_) hs_scratch_size(prototype_, &n);
+  return n;
+}
+
 hs_scratch_t* ScratchPool::Acquire() {
   std::lock_guard<std::mutex> lock(mu_);
   if (!free_.empty()) {

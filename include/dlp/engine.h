@@ -49,12 +49,31 @@ struct ScanResult {
   uint64_t findings_dropped = 0;     // over max_findings
 };
 
+// What compiling a pack cost, for the officer's `dlp-rules compile` and for benchmarks.
+struct EngineStats {
+  double compile_ms = 0;
+  size_t rules = 0, patterns = 0;
+  size_t view_db_bytes[kViewCount] = {};        // streaming databases, all rules of a view
+  size_t stream_state_bytes[kViewCount] = {};   // per open stream
+  size_t confirm_db_bytes = 0;                  // the per-rule confirm databases together
+  size_t scratch_bytes = 0;                     // one scratch space
+  bool from_cache = false;                      // databases were read from EngineOptions::cache_dir
+};
+
+struct EngineOptions {
+  // Where compiled databases are kept between runs (a service's state directory). They are
+  // specific to the CPU and the Hyperscan build, so the file name is a key of both and of every
+  // pattern; a missing, stale or corrupt file is simply recompiled. "" disables the cache.
+  std::string cache_dir;
+};
+
 class ScanSession;
 
 class Engine {
  public:
   // Compiles `pack`. Errors name the file, line and rule id of a pattern Hyperscan rejects.
   static Status Create(RulePack pack, std::unique_ptr<Engine>* out);
+  static Status Create(RulePack pack, const EngineOptions& options, std::unique_ptr<Engine>* out);
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
@@ -65,6 +84,7 @@ class Engine {
   std::unique_ptr<ScanSession> NewSession(const ScanOptions& options) const;
 
   const RulePack& pack() const;
+  const EngineStats& stats() const;
   struct Impl;
 
  private:

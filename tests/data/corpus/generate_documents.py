@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Build the labelled Vietnamese DLP test corpus (documents.jsonl) deterministically.
 
-Usage:  python3 generate_corpus.py            # writes documents.jsonl next to this script
-        python3 generate_corpus.py --check    # also re-validates an existing documents.jsonl
+Usage:  python3 generate_documents.py            # writes documents.jsonl next to this script
+        python3 generate_documents.py --check    # also re-validates an existing documents.jsonl
 
 Standard library only. Every identifier is synthetic: generated with a fixed seed, valid by
 structure (computed check digits where a check digit exists), never taken from a real person.

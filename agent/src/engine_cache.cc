@@ -1,0 +1,124 @@
+// File format: "DLPHSC1\n", then length-prefixed (u64, little-endian) fields: the key text, the
+// anchored flags ('0'/'1' per rule), the number of databases, and each serialized database
+// (view databases first, then one per rule; an empty field for a view without patterns).
+// The whole key is stored and compared, so a file name collision can never load wrong rules.
+#include "engine_cache.h"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+namespace dlp {
+namespace {
+
+constexpr char kMagic[] = "DLPHSC1\n";
+
+void PutField(std::string* out, std::string_view f) {
+  uint64_t n = f.size();
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((n >> (8 * i)) & 0xFF));
+  out->append(f);
+}
+
+bool GetField(std::string_view* in, std::string_view* f) {
+  if (in->size() < 8) return false;
+  uint64_t n = 0;
+  for (int i = 0; i < 8; ++i) n |= uint64_t{static_cast<unsigned char>((*in)[i])} << (8 * i);
+  in->remove_prefix(8);
+  if (n > in->size()) return false;
+  *f = in->substr(0, n);
+  in->remove_prefix(n);
+  return true;
+}
+
+std::string Serialize(const hs_database_t* db) {
+  if (!db) return "";
+  char* bytes = nullptr;
+  size_t len = 0;
+  if (hs_serialize_database(db, &bytes, &len) != HS_SUCCESS) return "";
+  std::string out(bytes, len);
+  std::free(bytes);
+  return out;
+}
+
+bool Deserialize(std::string_view blob, HsDatabase* db) {
+  if (blob.empty()) return true;
+  return hs_deserialize_database(blob.data(), blob.size(), db->out()) == HS_SUCCESS;
+}
+
+}  // namespace
+
+std::string EngineCacheKey(const std::vector<Rule>& rules) {
+  hs_platform_info_t plat{};
+  hs_populate_platform(&plat);
+  std::ostringstream key;
+  key << "hs=" << hs_version() << ";tune=" << plat.tune << ";cpu=" << plat.cpu_features << "\n";
+  for (const Rule& r : rules) {
+    key << static_cast<int>(r.view) << (r.caseless ? 'i' : 's') << r.patterns.size();
+    for (const auto& p : r.patterns) key << '\x1f' << p;
+    key << '\n';
+  }
+  return key.str();
+}
+
+std::string EngineCachePath(const std::string& dir, const std::string& key) {
+  uint64_t h = 1469598103934665603ULL;  // FNV-1a names the file; the full key is inside it
+  for (unsigned char c : key) h = (h ^ c) * 1099511628211ULL;
+  char name[40];
+  std::snprintf(name, sizeof name, "/engine-%016llx.hsdb", static_cast<unsigned long long>(h));
+  return dir + name;
+}
+
+Status LoadEngineCache(const std::string& path, const std::string& key,
+                       HsDatabase (&view_db)[kViewCount], std::vector<HsDatabase>* confirm,
+                       std::vector<bool>* anchored, size_t rules) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return Status::NotFound(path);
+  std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string_view rest(data), f;
+  if (!rest.starts_with(kMagic)) return Status::Corruption(path + ": not an engine cache");
+  rest.remove_prefix(std::strlen(kMagic));
+  if (!GetField(&rest, &f) || f != key) return Status::NotFound(path + ": other rules or CPU");
+  std::string_view flags;
+  if (!GetField(&rest, &flags) || flags.size() != rules) return Status::Corruption(path);
+  std::vector<HsDatabase> dbs(kViewCount + rules);
+  for (auto& db : dbs)
+    if (!GetField(&rest, &f) || !Deserialize(f, &db)) return Status::Corruption(path);
+  for (int v = 0; v < kViewCount; ++v) view_db[v] = std::move(dbs[v]);
+  confirm->clear();
+  anchored->clear();
+  for (size_t r = 0; r < rules; ++r) {
+    confirm->push_back(std::move(dbs[kViewCount + r]));
+    anchored->push_back(flags[r] == '1');
+  }
+  return Status::OK();
+}
+
+Status SaveEngineCache(const std::string& path, const std::string& key,
+                       const HsDatabase (&view_db)[kViewCount],
+                       const std::vector<HsDatabase>& confirm, const std::vector<bool>& anchored) {
+  std::string out = kMagic, flags;
+  PutField(&out, key);
+  for (bool a : anchored) flags += a ? '1' : '0';
+  PutField(&out, flags);
+  for (int v = 0; v < kViewCount; ++v) PutField(&out, Serialize(view_db[v].get()));
+  for (const auto& db : confirm) PutField(&out, Serialize(db.get()));
+  std::string tmp = path + ".tmp." + std::to_string(getpid());
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f || !f.write(out.data(), static_cast<std::streamsize>(out.size()))) {
+      std::remove(tmp.c_str());
+      return Status::IOError(tmp + ": cannot write");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    return Status::IOError(path + ": cannot rename into place");
+  }
+  return Status::OK();
+}
+
+}  // namespace dlp

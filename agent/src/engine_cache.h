@@ -1,0 +1,26 @@
+// The on-disk cache of compiled Hyperscan databases (EngineOptions::cache_dir).
+#ifndef DLP_AGENT_ENGINE_CACHE_H_
+#define DLP_AGENT_ENGINE_CACHE_H_
+
+#include <string>
+#include <vector>
+
+#include "hs_database.h"
+#include "dlp/rule_pack.h"
+
+namespace dlp {
+
+// Everything the compiled databases depend on: Hyperscan's version, this CPU's features, and
+// every pattern with its flags, in order.
+std::string EngineCacheKey(const std::vector<Rule>& rules);
+std::string EngineCachePath(const std::string& dir, const std::string& key);
+Status LoadEngineCache(const std::string& path, const std::string& key,
+                       HsDatabase (&view_db)[kViewCount], std::vector<HsDatabase>* confirm,
+                       std::vector<bool>* anchored, size_t rules);
+Status SaveEngineCache(const std::string& path, const std::string& key,
+                       const HsDatabase (&view_db)[kViewCount],
+                       const std::vector<HsDatabase>& confirm, const std::vector<bool>& anchored);
+
+}  // namespace dlp
+
+#endif  // DLP_AGENT_ENGINE_CACHE_H_

@@ -1,0 +1,224 @@
+#include "agentd/handler.h"
+
+#include <algorithm>
+#include <set>
+
+#include "agentd/log.h"
+#include "ipc/framing.h"
+
+namespace dlp::agentd {
+namespace {
+
+using nlohmann::json;
+
+const std::set<std::string> kChannels = {"clipboard", "paste", "drop", "submit", "upload", "file"};
+const std::set<std::string> kDecisions = {"cancel", "continue", "false_alarm"};
+
+bool GetString(const json& req, const char* key, bool required, std::string* out, json* err) {
+  if (!req.contains(key)) {
+    if (required) *err = Handler::Error(req.value("id", json()), "bad_request", std::string("missing field '") + key + "'");
+    return !required;
+  }
+  if (!req[key].is_string()) {
+    *err = Handler::Error(req.value("id", json()), "bad_request", std::string("field '") + key + "' must be a string");
+    return false;
+  }
+  *out = req[key].get<std::string>();
+  return true;
+}
+
+std::string Join(const std::vector<std::string>& v, const char* sep) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : sep) + x;
+  return s;
+}
+
+}  // namespace
+
+json Handler::Error(const json& id, const std::string& code, const std::string& message) {
+  return {{"v", 1}, {"id", id}, {"ok", false}, {"error", {{"code", code}, {"message", message}}}};
+}
+
+json IncidentJson(const audit::Incident& inc) {
+  return {{"incident", inc.id},       {"time", inc.time},        {"channel", inc.channel},
+          {"destination", inc.destination}, {"group", inc.group}, {"action", inc.action},
+          {"types", inc.types},       {"rules", inc.rules},      {"count", inc.count},
+          {"masked", inc.masked},     {"decision", inc.decision.empty() ? json() : json(inc.decision)},
+          {"justification", inc.justification}};
+}
+
+json BundleJson(const ActiveRules& r) {
+  return {{"name", r.name}, {"version", r.version}, {"sha256", r.sha256}, {"signer", r.signer},
+          {"source", r.source}, {"loaded_at", r.loaded_at}};
+}
+
+json Handler::Handle(const json& req, const ipc::PeerIdentity& peer, const std::shared_ptr<Connection>& conn) {
+  json id = req.contains("id") ? req["id"] : json();
+  if (!req.contains("v") || !req["v"].is_number_integer())
+    return Error(id, "bad_request", "missing protocol version 'v'");
+  if (req["v"] != 1) {
+    json e = Error(id, "unsupported_version", "this service speaks protocol version 1");
+    e["supported"] = {1};
+    return e;
+  }
+  if (!req.contains("op") || !req["op"].is_string()) return Error(id, "bad_request", "missing field 'op'");
+  const std::string op = req["op"];
+  json reply;
+  if (op == "scan") reply = Scan(req, peer);
+  else if (op == "decide") reply = Decide(req, peer);
+  else if (op == "history") reply = History(req, peer);
+  else if (op == "status") reply = Status();
+  else if (op == "reload") reply = Reload();
+  else if (op == "subscribe") {
+    subs_->Add(conn);
+    reply = {{"ok", true}, {"subscribed", true}};
+  } else {
+    return Error(id, "unknown_op", "unknown operation '" + op + "'");
+  }
+  if (reply.contains("ok") && reply["ok"] == false) {
+    reply["id"] = id;
+    return reply;
+  }
+  reply["v"] = 1;
+  reply["id"] = id;
+  return reply;
+}
+
+json Handler::Scan(const json& req, const ipc::PeerIdentity& peer) {
+  json err;
+  std::string text, channel, destination, app;
+  if (!GetString(req, "text", true, &text, &err) || !GetString(req, "channel", true, &channel, &err) ||
+      !GetString(req, "destination", true, &destination, &err) || !GetString(req, "app", false, &app, &err))
+    return err;
+  if (!kChannels.count(channel)) return Error(json(), "bad_request", "unknown channel '" + channel + "'");
+  if (destination.empty()) return Error(json(), "bad_request", "field 'destination' is empty");
+  bool redact = req.value("redact", false) == true;
+  bool record = !req.contains("record") || req["record"] != false;
+  auto rules = bundles_->Active();
+  ScanOptions so;
+  so.destination = destination;
+  ScanResult r;
+  dlp::Status st;
+  if (!pool_->RunAndWait([&] { st = rules->engine->Scan(text, so, &r); }))
+    return Error(json(), "busy", "the agent is saturated; try again");
+  if (!st.ok()) return Error(json(), "internal", st.ToString());
+  const RulePack& pack = rules->engine->pack();
+  json findings = json::array();
+  bool any = false;
+  audit::Incident inc;
+  std::vector<std::string> fingerprint_parts, masked;
+  std::set<std::string> types;
+  for (const auto& f : r.findings) {
+    json j = {{"rule", f.rule_id}, {"type", f.type}, {"severity", std::string(SeverityName(f.severity))},
+              {"start", f.start}, {"end", f.end}, {"masked", f.masked}};
+    for (const auto& rule : pack.rules)
+      if (rule.id == f.rule_id) { j["name_vi"] = rule.name_vi; j["name_en"] = rule.name_en; }
+    for (const auto& a : pack.aggregates)
+      if (a.id == f.rule_id) { j["name_vi"] = a.name_vi; j["name_en"] = a.name_en; }
+    findings.push_back(std::move(j));
+    if (f.severity == Severity::kInfo) continue;
+    any = true;
+    inc.rules.push_back(f.rule_id);
+    types.insert(f.type);
+    masked.push_back(f.masked);
+    if (f.end <= text.size()) fingerprint_parts.push_back(f.type + ":" + text.substr(f.start, f.end - f.start));
+  }
+  json reply = {{"ok", true}, {"action", std::string(ActionName(r.action))}, {"group", r.group},
+                {"findings", findings}, {"justifying", r.justifying},
+                {"message", VerdictMessage(r, pack)},
+                {"may_override", r.action == Action::kWarn},
+                {"needs_justification", r.action == Action::kWarn},
+                {"bundle", {{"name", rules->name}, {"version", rules->version}}}};
+  if (redact) reply["redacted"] = Redact(text, r);
+  if (record && any) {
+    // The fingerprint is a keyed hash of the matched values: repeats can be correlated in the
+    // audit log without the values ever being stored.
+    std::sort(fingerprint_parts.begin(), fingerprint_parts.end());
+    inc.uid = peer.uid;
+    inc.user = peer.user;
+    inc.host = info_.host;
+    inc.channel = channel;
+    inc.destination = destination;
+    inc.group = r.group;
+    inc.action = std::string(ActionName(r.action));
+    inc.types.assign(types.begin(), types.end());
+    inc.count = static_cast<int>(inc.rules.size());
+    inc.masked = Join(masked, "; ");
+    inc.fingerprint = audit_->Fingerprint(Join(fingerprint_parts, "\n"));
+    inc.bundle = rules->name + " " + std::to_string(rules->version);
+    if (dlp::Status s = audit_->Append(&inc); !s.ok()) {
+      LogError("audit append failed: " + s.ToString());
+    } else {
+      reply["incident"] = inc.id;
+      subs_->Publish(peer.uid, json({{"v", 1}, {"event", "incident"}, {"incident", IncidentJson(inc)}}).dump());
+    }
+  }
+  LogInfo("scan uid=" + std::to_string(peer.uid) + " channel=" + channel + " group=" + r.group +
+          " action=" + std::string(ActionName(r.action)) + " rules=" + Join(inc.rules, ",") +
+          (reply.contains("incident") ? " incident=" + std::to_string(inc.id) : ""));
+  return reply;
+}
+
+json Handler::Decide(const json& req, const ipc::PeerIdentity& peer) {
+  json err;
+  std::string decision, justification;
+  if (!req.contains("incident") || !req["incident"].is_number_integer())
+    return Error(json(), "bad_request", "field 'incident' must be an integer");
+  if (!GetString(req, "decision", true, &decision, &err) ||
+      !GetString(req, "justification", false, &justification, &err))
+    return err;
+  if (!kDecisions.count(decision))
+    return Error(json(), "bad_request", "decision must be cancel, continue or false_alarm");
+  if ((decision == "continue" || decision == "false_alarm") && justification.empty())
+    return Error(json(), "bad_request", "a justification is required to " + decision);
+  audit::Incident updated;
+  dlp::Status s = audit_->Decide(req["incident"].get<int64_t>(), peer.uid, decision, justification, &updated);
+  if (s.code() == dlp::Status::Code::kNotFound) return Error(json(), "not_found", s.message());
+  if (!s.ok() && s.message().rfind("forbidden:", 0) == 0) return Error(json(), "forbidden", s.message().substr(11));
+  if (!s.ok()) return Error(json(), "bad_request", s.message());
+  LogInfo("decide uid=" + std::to_string(peer.uid) + " incident=" + std::to_string(updated.id) + " decision=" + decision);
+  subs_->Publish(peer.uid, json({{"v", 1}, {"event", "decision"}, {"incident", IncidentJson(updated)}}).dump());
+  return {{"ok", true}, {"incident", updated.id}, {"decision", decision}};
+}
+
+json Handler::History(const json& req, const ipc::PeerIdentity& peer) {
+  int64_t limit = 50, before = 0;
+  if (req.contains("limit")) {
+    if (!req["limit"].is_number_integer() || req["limit"] < 1 || req["limit"] > 200)
+      return Error(json(), "bad_request", "limit must be an integer from 1 to 200");
+    limit = req["limit"];
+  }
+  if (req.contains("before")) {
+    if (!req["before"].is_number_integer() || req["before"] < 0)
+      return Error(json(), "bad_request", "before must be a non-negative integer");
+    before = req["before"];
+  }
+  std::vector<audit::Incident> list;
+  if (dlp::Status s = audit_->History(peer.uid, before, static_cast<int>(limit), &list); !s.ok())
+    return Error(json(), "internal", s.message());
+  json out = json::array();
+  for (const auto& inc : list) out.push_back(IncidentJson(inc));
+  json next = list.size() == static_cast<size_t>(limit) ? json(list.back().id) : json();
+  return {{"ok", true}, {"incidents", out}, {"next_before", next}};
+}
+
+json Handler::Status() {
+  auto rules = bundles_->Active();
+  BundleProblem p;
+  json problem = bundles_->LastProblem(&p) ? json({{"time", p.time}, {"file", p.file}, {"message", p.message}}) : json();
+  return {{"ok", true}, {"version", info_.version}, {"protocol", {1}}, {"mode", info_.mode},
+          {"bundle", BundleJson(*rules)}, {"last_bundle_error", problem},
+          {"health", problem.is_null() ? "ok" : "degraded"},
+          {"max_request_bytes", ipc::kMaxRequestBytes}, {"workers", pool_->size()},
+          {"fail_mode", std::string(ActionName(rules->engine->pack().policy.fail_mode))}};
+}
+
+json Handler::Reload() {
+  bool changed = false;
+  bundles_->Reload(&changed);
+  BundleProblem p;
+  json problem = bundles_->LastProblem(&p) ? json(p.file + ": " + p.message) : json();
+  return {{"ok", true}, {"changed", changed}, {"bundle", BundleJson(*bundles_->Active())}, {"error", problem}};
+}
+
+}  // namespace dlp::agentd

@@ -1,0 +1,63 @@
+// Protocol dispatch (service/PROTOCOL.md): validates a request, runs the operation with the
+// active rules, the audit log and the worker pool, and builds the reply. Transport-free, so it
+// is tested and fuzzed without sockets.
+//
+// Thread safety: Handle() is called concurrently from connection threads.
+#ifndef DLP_SERVICE_AGENTD_HANDLER_H_
+#define DLP_SERVICE_AGENTD_HANDLER_H_
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+#include "agentd/bundle_manager.h"
+#include "agentd/subscribers.h"
+#include "agentd/worker_pool.h"
+#include "audit/audit_log.h"
+#include "ipc/unix_socket.h"
+
+namespace dlp::agentd {
+
+struct ServiceInfo {
+  std::string version = "0.1.0";
+  std::string mode;  // "user" | "system"
+  std::string host;
+};
+
+class Handler {
+ public:
+  Handler(ServiceInfo info, BundleManager* bundles, audit::AuditLog* audit, WorkerPool* pool,
+          Subscribers* subs)
+      : info_(std::move(info)), bundles_(bundles), audit_(audit), pool_(pool), subs_(subs) {}
+
+  // `conn` is the caller's connection (for subscribe). Never throws.
+  nlohmann::json Handle(const nlohmann::json& request, const ipc::PeerIdentity& peer,
+                        const std::shared_ptr<Connection>& conn);
+  static nlohmann::json Error(const nlohmann::json& id, const std::string& code,
+                              const std::string& message);
+
+ private:
+  nlohmann::json Scan(const nlohmann::json& req, const ipc::PeerIdentity& peer);
+  nlohmann::json Decide(const nlohmann::json& req, const ipc::PeerIdentity& peer);
+  nlohmann::json History(const nlohmann::json& req, const ipc::PeerIdentity& peer);
+  nlohmann::json Status();
+  nlohmann::json Reload();
+
+  ServiceInfo info_;
+  BundleManager* bundles_;
+  audit::AuditLog* audit_;
+  WorkerPool* pool_;
+  Subscribers* subs_;
+};
+
+// What a person reads about a verdict, in Vietnamese and English.
+nlohmann::json VerdictMessage(const ScanResult& r, const RulePack& pack);
+// The text with every finding replaced by its type in brackets ("[CCCD]").
+std::string Redact(std::string_view text, const ScanResult& r);
+nlohmann::json IncidentJson(const audit::Incident& inc);
+nlohmann::json BundleJson(const ActiveRules& rules);
+
+}  // namespace dlp::agentd
+
+#endif  // DLP_SERVICE_AGENTD_HANDLER_H_

@@ -1,0 +1,99 @@
+#include "agentd/server.h"
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <thread>
+
+#include "agentd/log.h"
+#include "ipc/framing.h"
+
+namespace dlp::agentd {
+namespace {
+
+using nlohmann::json;
+
+void Reply(Connection& c, const json& reply) {
+  std::lock_guard<std::mutex> lock(c.write_mu);
+  if (c.dead) return;
+  // Replies may echo ids or names that are not valid UTF-8; never let that kill a connection.
+  if (!ipc::WriteFrame(c.fd, reply.dump(-1, ' ', false, json::error_handler_t::replace)).ok())
+    c.dead = true;
+}
+
+}  // namespace
+
+Status Server::Listen() { return ipc::ListenLocal(opt_.socket_path, opt_.socket_mode, &listen_fd_); }
+
+void Server::Run() {
+  while (!stop_) {
+    pollfd p{listen_fd_, POLLIN, 0};
+    if (poll(&p, 1, 250) <= 0) continue;
+    int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+    if (fd < 0) continue;
+    if (connections_ >= opt_.max_connections) {
+      ipc::SetSendTimeout(fd, 200);
+      ipc::WriteFrame(fd, Handler::Error(json(), "busy", "too many connections").dump());
+      close(fd);
+      continue;
+    }
+    ++connections_;
+    std::thread([this, fd] {
+      Serve(fd);
+      --connections_;
+    }).detach();
+  }
+  close(listen_fd_);
+  unlink(opt_.socket_path.c_str());
+}
+
+void Server::Serve(int fd) {
+  auto conn = std::make_shared<Connection>();
+  conn->fd = fd;
+  ipc::PeerIdentity peer;
+  if (!ipc::PeerOf(fd, &peer).ok()) {
+    close(fd);
+    return;
+  }
+  conn->uid = peer.uid;
+  ipc::SetSendTimeout(fd, 2000);
+  bool subscribed = false;
+  while (!stop_ && !conn->dead) {
+    // Wait for the next request; subscribers may stay silent for as long as they like.
+    pollfd p{fd, POLLIN, 0};
+    int r = poll(&p, 1, subscribed ? 1000 : opt_.idle_timeout_ms);
+    if (r == 0 && subscribed) continue;
+    if (r <= 0) break;
+    std::string payload;
+    ipc::FrameStatus st = ipc::ReadFrame(fd, ipc::kMaxRequestBytes, opt_.frame_timeout_ms, &payload);
+    if (st == ipc::FrameStatus::kClosed) break;
+    if (st == ipc::FrameStatus::kTooLarge) {
+      Reply(*conn, Handler::Error(json(), "too_large",
+                                  "request larger than " + std::to_string(ipc::kMaxRequestBytes) + " bytes"));
+      break;  // the rest of that frame is still in the socket: framing is lost
+    }
+    if (st != ipc::FrameStatus::kOk) {
+      if (st == ipc::FrameStatus::kTimeout || st == ipc::FrameStatus::kTruncated)
+        Reply(*conn, Handler::Error(json(), "bad_request", std::string("incomplete frame (") +
+                                                                ipc::FrameStatusName(st) + ")"));
+      break;
+    }
+    json req = json::parse(payload, nullptr, false);
+    if (req.is_discarded() || !req.is_object()) {
+      Reply(*conn, Handler::Error(json(), "not_json", "a request must be one JSON object"));
+      break;
+    }
+    json reply = handler_->Handle(req, peer, conn);
+    Reply(*conn, reply);
+    if (req.value("op", "") == "subscribe" && reply.value("ok", false)) subscribed = true;
+  }
+  subs_->Remove(conn.get());
+  {
+    std::lock_guard<std::mutex> lock(conn->write_mu);
+    conn->dead = true;
+    close(fd);
+  }
+}
+
+}  // namespace dlp::agentd

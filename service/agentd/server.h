@@ -1,0 +1,44 @@
+// The socket side of dlp-agentd: accepts local connections and gives each its own thread, which
+// reads frames, asks the Handler, and writes replies. A slow or stalled client therefore holds
+// only its own thread (and is dropped after a timeout); scans run on the shared worker pool.
+//
+// Thread safety: Run() blocks until Stop() is called from another thread or a signal handler.
+#ifndef DLP_SERVICE_AGENTD_SERVER_H_
+#define DLP_SERVICE_AGENTD_SERVER_H_
+
+#include <atomic>
+#include <string>
+
+#include "agentd/handler.h"
+
+namespace dlp::agentd {
+
+struct ServerOptions {
+  std::string socket_path;
+  unsigned socket_mode = 0600;
+  int max_connections = 256;
+  int idle_timeout_ms = 10 * 60 * 1000;  // an idle, unsubscribed connection is closed
+  int frame_timeout_ms = 10 * 1000;      // a frame must arrive whole within this once started
+};
+
+class Server {
+ public:
+  Server(ServerOptions opt, Handler* handler, Subscribers* subs)
+      : opt_(std::move(opt)), handler_(handler), subs_(subs) {}
+  Status Listen();
+  void Run();
+  void Stop() { stop_ = true; }
+
+ private:
+  void Serve(int fd);
+  ServerOptions opt_;
+  Handler* handler_;
+  Subscribers* subs_;
+  int listen_fd_ = -1;
+  std::atomic<bool> stop_{false};
+  std::atomic<int> connections_{0};
+};
+
+}  // namespace dlp::agentd
+
+#endif  // DLP_SERVICE_AGENTD_SERVER_H_
