@@ -81,7 +81,8 @@ std::string VietQrPayload(const std::string& guid = "A000000727") {
 
 TEST_CASE("registry maps every documented name", "[validators]") {
   const char* names[] = {"luhn", "payment_card", "iban", "cccd", "cmnd", "mst", "vn_phone",
-                         "bhxh", "bhyt", "passport", "email", "vietqr", "license_plate"};
+                         "bhxh", "bhyt", "passport", "email", "vietqr", "license_plate",
+                         "secret_value"};
   for (const char* n : names) {
     INFO(n);
     CHECK(dlp::FindValidator(n) != nullptr);
@@ -173,11 +174,11 @@ TEST_CASE("Cccd: province, century/sex digit, birth year", "[validators]") {
   CHECK_FALSE(Cccd("001225012345", past));
 }
 
-TEST_CASE("Cmnd: 9 digits with a province code, or the 12-digit layout", "[validators]") {
+TEST_CASE("Cmnd: 9 digits with a non-zero issuing code, or the 12-digit layout", "[validators]") {
   CheckAll(&Cmnd, {
       {"012345678", true},  {"381234567", true},   {"024 123 456", true},
       {"001099012345", true},                      // 12 digits: CCCD rules
-      {"391234567", false}, {"001234567", false},  {"010000000", false},
+      {"391234567", true},  {"001234567", false},  {"010000000", false},
       {"01234567", false},  {"0123456789", false}, {"003099012345", false},
   });
 }
@@ -320,5 +321,17 @@ TEST_CASE("LicensePlate: area code, series, serial", "[validators]") {
       {"30ABC-123.45", false}, {"30A-123", false},    {"30I-123.45", false},
       {"30A-000.00", false},  {"30a-123.45", false},  {"3OA-123.45", false},
       {"30A-1234567", false},
+  });
+}
+
+TEST_CASE("SecretValue: real secrets, not placeholders or addresses", "[validators]") {
+  CheckAll(&SecretValue, {
+      {"mat khau: Abc@12345", true},      {"password=S3cr3t-Token", true},
+      {"mat khau wifi la PhongHop2025!", true}, {"UNE@uqzdii7", true},
+      {"postgresql://app:Xk9!pass@db.example.internal:5432", true},
+      {"password: ${DB_PASSWORD}", false}, {"mat khau: ********", false},
+      {"pass: {{ vault_pass }}", false},   {"mat khau: <mat_khau>", false},
+      {"an@example.vn", false},            {"mk: abc", false},
+      {"postgresql://app@db.example.internal", false},
   });
 }

@@ -50,6 +50,19 @@ bool DigitAfter(const ViewBuffer& vb, uint64_t e) {
   return vb.Has(e + 1) && Joins(vb.At(e)) && IsDigit(vb.At(e + 1));
 }
 
+// "4.215.360.000": thousands grouped with dots and no leading zero is an amount of money, never
+// an identifier (identifiers written with dots keep their leading zero: "001.085.012.345").
+bool IsGroupedAmount(std::string_view m) {
+  if (m.empty() || m[0] < '1' || m[0] > '9') return false;
+  size_t dot = m.find('.');
+  if (dot == std::string_view::npos || dot > 3 || (m.size() - dot) % 4 != 0) return false;
+  for (size_t i = 0; i < m.size(); ++i) {
+    bool dot_here = i >= dot && (i - dot) % 4 == 0;
+    if (dot_here ? m[i] != '.' : !IsDigit(m[i])) return false;
+  }
+  return true;
+}
+
 // Header rows are often laid out in columns: "Số 27/BC-CAT      TUYỆT MẬT      Trang 5/12".
 // A tab, a '|' or a run of three spaces ends a column.
 bool ColumnGapBefore(const ViewBuffer& vb, uint64_t p) {
@@ -86,10 +99,16 @@ bool CheckBoundary(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e) 
     case Boundary::kNone:
       return true;
     case Boundary::kDigit:
-      return !DigitBefore(vb, s) && !DigitAfter(vb, e);
+      return !DigitBefore(vb, s) && !DigitAfter(vb, e) && !IsGroupedAmount(vb.Slice(s, e));
     case Boundary::kAlnum: {
       UChar32 before = PrevCodePoint(vb, s), after = NextCodePoint(vb, e);
-      return !(before >= 0 && u_isalnum(before)) && !(after >= 0 && u_isalnum(after));
+      if ((before >= 0 && u_isalnum(before)) || (after >= 0 && u_isalnum(after))) return false;
+      // A token goes on across a '.' between letters: "an@example" is part of "an@example.vn".
+      if (after == '.' && vb.Has(e + 1) && std::isalnum(static_cast<unsigned char>(vb.At(e + 1))))
+        return false;
+      if (before == '.' && s >= vb.base + 2 && std::isalnum(static_cast<unsigned char>(vb.At(s - 2))))
+        return false;
+      return true;
     }
   }
   return true;
@@ -112,6 +131,42 @@ bool CheckCase(const Rule& r, std::string_view m) {
 namespace {
 
 // True if `rest` (text sharing a stamp's line) holds only allowed words, digits and punctuation.
+// Block-level HTML tags end a "line": a stamp alone in <p>, <td> or <div> stands alone.
+bool IsBlockTag(std::string_view tag) {
+  static constexpr std::string_view kBlocks[] = {"p", "div", "td", "th", "tr", "li", "br", "h1",
+                                                 "h2", "h3", "h4", "h5", "h6", "table", "center"};
+  size_t i = tag.size() > 1 && tag[1] == '/' ? 2 : 1;
+  size_t j = i;
+  while (j < tag.size() && std::isalnum(static_cast<unsigned char>(tag[j]))) ++j;
+  std::string name(tag.substr(i, j - i));
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (auto b : kBlocks)
+    if (name == b) return true;
+  return false;
+}
+
+// Keeps the part of `rest` inside the same HTML block as the stamp (after the last block tag when
+// `before`, up to the first one otherwise), then drops inline tags (<b>, <span class=...>).
+std::string WithinHtmlBlock(std::string rest, bool before) {
+  if (rest.find('<') == std::string::npos) return rest;
+  std::string out;
+  size_t i = 0;
+  while (i < rest.size()) {
+    size_t lt = rest.find('<', i);
+    size_t gt = lt == std::string::npos ? std::string::npos : rest.find('>', lt);
+    if (gt == std::string::npos || gt - lt > 200) { out.append(rest, i, std::string::npos); break; }
+    out.append(rest, i, lt - i);
+    if (IsBlockTag(std::string_view(rest).substr(lt, gt - lt + 1))) {
+      if (!before) return out;
+      out.clear();
+    } else {
+      out += ' ';
+    }
+    i = gt + 1;
+  }
+  return out;
+}
+
 bool OnlyAllowed(const Rule& r, std::string rest) {
   // Quotes and brackets around a stamp ("«MẬT»", "“TỐI MẬT”", "【MẬT】") are decoration.
   static const char* const kDecorations[] = {"\u00AB", "\u00BB", "\u201C", "\u201D", "\u2018",
@@ -142,7 +197,7 @@ bool LineAfterIsClear(const Rule& r, const ViewBuffer& vb, uint64_t e) {
   uint64_t le = e, ceil = e + kLineReach;
   while (le < vb.total && le < ceil && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) ++le;
   if (le < vb.total && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) return false;
-  return OnlyAllowed(r, std::string(vb.Slice(e, le)));
+  return OnlyAllowed(r, WithinHtmlBlock(std::string(vb.Slice(e, le)), false));
 }
 
 bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e) {
@@ -156,7 +211,7 @@ bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e) 
   }
   if (!column && ls > 0 && (ls == vb.base || vb.At(ls - 1) != '\n'))
     return false;  // line longer than we look: prose
-  std::string before(vb.Slice(ls, s));
+  std::string before = WithinHtmlBlock(std::string(vb.Slice(ls, s)), true);
   if (r.position == Position::kLineStart) {
     for (unsigned char c : before)
       if (!std::isspace(c) && !std::strchr("*#_>|-", c)) return false;

@@ -11,10 +11,10 @@ Status ScanSession::State::BuildResult(ScanResult* out) {
   const RulePack& pack = eng->pack;
   for (size_t a = 0; a < pack.aggregates.size(); ++a) {
     const AggregateRule& ag = pack.aggregates[a];
-    size_t n = agg.distinct[a].size();
+    size_t n = agg.people[a].People();
     if (n < static_cast<size_t>(ag.min_distinct)) continue;
     findings.push_back({ag.id, ag.type, ag.severity, 1.0, agg.span[a].first, agg.span[a].second,
-                        std::to_string(n) + " distinct values"});
+                        std::to_string(n) + " people"});
   }
   // Two rules may find the same span (a business and a personal tax-code rule): keep the most
   // severe finding of each type per span.

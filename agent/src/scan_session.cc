@@ -33,6 +33,18 @@ int OnHit(unsigned id, unsigned long long, unsigned long long to, unsigned, void
   return 0;
 }
 
+// The line a view position is on, as the original offset of the line break before it (or of a
+// 4 KiB block for a very long line), so findings on one line can be told to belong together.
+uint64_t LineKey(const ViewBuffer& vb, uint64_t s) {
+  uint64_t floor = std::max(vb.base, s > 512 ? s - 512 : 0);
+  uint64_t p = s;
+  // Keys are original offsets: findings of the exact and the loose view must agree on lines.
+  for (; p > floor; --p)
+    if (vb.At(p - 1) == '\n') return vb.buf.OriginalBegin(p - 1 - vb.base);
+  if (p == 0) return ~uint64_t{0};     // the first line of the text
+  return ((vb.buf.OriginalBegin(s - vb.base) / 4096) << 1) | 1;  // a very long line: its block
+}
+
 int OnSpan(unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
   static_cast<std::vector<std::pair<uint64_t, uint64_t>>*>(ctx)->push_back({from, to});
   return 0;
@@ -65,7 +77,7 @@ ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options
       error = Status::ResourceExhausted("cannot open a Hyperscan stream");
   }
   confirmed_until.assign(eng->pack.rules.size(), 0);
-  agg.distinct.resize(eng->pack.aggregates.size());
+  agg.people.resize(eng->pack.aggregates.size());
   agg.span.assign(eng->pack.aggregates.size(), {UINT64_MAX, 0});
 }
 
@@ -249,7 +261,7 @@ void ScanSession::State::AddFinding(int rule, const ViewBuffer& vb, uint64_t s, 
   for (size_t a = 0; a < eng->pack.aggregates.size(); ++a) {
     const AggregateRule& ag = eng->pack.aggregates[a];
     if (std::find(ag.of_types.begin(), ag.of_types.end(), r.type) == ag.of_types.end()) continue;
-    if (agg.distinct[a].size() < 1000000) agg.distinct[a].insert(ValueKey(r.type, value));
+    agg.people[a].Add(ValueKey(r.type, value), LineKey(vb, s), rule);
     agg.span[a].first = std::min(agg.span[a].first, f.start);
     agg.span[a].second = std::max(agg.span[a].second, f.end);
   }

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "engine_internal.h"
+#include "people_counter.h"
 
 namespace dlp {
 
@@ -35,9 +36,9 @@ struct ViewBuffer {
   void TrimBefore(uint64_t keep_from);
 };
 
-// Distinct values seen per aggregate rule, kept as hashes so no raw value is held.
+// People seen per aggregate rule (values kept as hashes, so no raw value is held).
 struct AggregateState {
-  std::vector<std::set<uint64_t>> distinct;       // per aggregate rule
+  std::vector<PeopleCounter> people;               // per aggregate rule
   std::vector<std::pair<uint64_t, uint64_t>> span;  // first start, last end per aggregate
 };
 

@@ -31,6 +31,7 @@ constexpr Entry kRegistry[] = {
     {"email", &validators::Email},
     {"vietqr", &validators::VietQr},
     {"license_plate", &validators::LicensePlate},
+    {"secret_value", &validators::SecretValue},
 };
 
 }  // namespace

@@ -27,10 +27,11 @@ constexpr int kCccdProvinces[] = {
     34, 35, 36, 37, 38, 40, 42, 44, 45, 46, 48, 49, 51, 52, 54, 56, 58, 60, 62, 64, 66,
     67, 68, 70, 72, 74, 75, 77, 79, 80, 82, 83, 84, 86, 87, 89, 91, 92, 93, 94, 95, 96};
 
-// CMND (9-digit) issuing codes: historically 01..38 by province (some provinces shared a code
-// or had several). Kept as a range here so it can be tightened in one place.
+// CMND (9-digit) issuing codes: mostly 01..38 by province, but provinces split and merged and
+// some codes had three digits, and the public record is thin (VIETNAM.md). A CMND only counts
+// next to its keyword, so the range is kept wide: anything but 00.
 constexpr int kCmndFirstProvince = 1;
-constexpr int kCmndLastProvince = 38;
+constexpr int kCmndLastProvince = 99;
 
 // Landline area codes 02xx of the 2017 numbering plan (Decision 2036/QĐ-BTTTT), without the
 // leading 0; Hà Nội (24) and TP.HCM (28) have 8-digit subscriber numbers and are handled apart.

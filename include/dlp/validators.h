@@ -42,6 +42,9 @@ bool Passport(std::string_view s, const ValidatorContext&); // one letter + 7 di
 bool Email(std::string_view s, const ValidatorContext&);    // local@domain.tld structure
 bool VietQr(std::string_view s, const ValidatorContext&);   // EMVCo TLV, NAPAS GUID, CRC16 tag 63
 bool LicensePlate(std::string_view s, const ValidatorContext&);  // known area code + series
+// A written-out secret: the value after the last ':', '=' or " la " of "mật khẩu: Abc@123" is
+// not a placeholder (${X}, {{x}}, <x>, ****, xxx) and mixes at least two character classes.
+bool SecretValue(std::string_view s, const ValidatorContext&);
 // CRC16-CCITT (poly 0x1021, init 0xFFFF, no reflection, no final xor).
 unsigned Crc16Ccitt(std::string_view data);
 }  // namespace validators

@@ -182,7 +182,8 @@ Status AuditLog::Decide(int64_t id, uint32_t uid, const std::string& decision,
     if (rc != SQLITE_DONE) return SqlStatus(db_, rc, "reading decisions");
   }
   if (inc.action == "block" && decision == "continue")
-    return Status::InvalidArgument("forbidden: " + id_text + " was blocked; it cannot be continued");
+    return Status::InvalidArgument("forbidden: " + id_text +
+                                   " was blocked; it cannot be continued");
 
   EventRow d;  // its own chained row: a changed answer is as detectable as a changed incident
   d.kind = "decision";

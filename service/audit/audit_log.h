@@ -5,7 +5,8 @@
 // rule ids, types, a count, a masked excerpt, a keyed HMAC fingerprint (per-install key) of the
 // matched values, the bundle, and the user's decision and justification. It never records the
 // scanned text or a matched value: no call takes one, and Fingerprint() is the only way a value
-// reaches the log (see ../../../shared/DESIGN.md, "Privacy of what it records").
+// reaches the log (DESIGN.md, "Privacy of what it records"). The one free text is the user's
+// own justification, stored as typed (at most 1000 bytes); clients ask for a reason, not content.
 //
 // Chain: every row of the `events` table (kind "incident" or "decision") stores prev_hash and
 // hash = SHA-256(canonical serialization of all its columns + prev_hash). A decision is its own
@@ -13,10 +14,13 @@
 // incident. `chain_state` records the anchor (hash of the last row removed by retention, 64
 // zeros at first) and the head (the last row appended), so Verify also notices a truncated tail.
 //
-// Thread safety: all methods may be called from any thread at once. Writes (Append, Decide,
-// ApplyRetention) share one connection guarded by a mutex, which also serializes the chain;
+// Thread safety: all methods may be called from any thread at once. Append, Decide, History and
+// ApplyRetention share one connection guarded by a mutex, which also serializes the chain;
 // Verify and ExportNdjson open their own read-only connection, so an officer's long export does
 // not stall the scans that record incidents (WAL lets readers and the writer run together).
+// Another process may open the same files too: the chain head is read and extended inside one
+// BEGIN IMMEDIATE transaction, so appends from two processes still form one chain.
+// Ownership: an AuditLog owns its connection and key; Open hands it to the caller.
 //
 // Durability: synchronous=FULL, so an incident whose Append returned OK (and whose reply the
 // service then sent) survives SIGKILL of the service or a power cut.

@@ -93,9 +93,8 @@ Status Migration1(sqlite3* db) {
       anchor_seq INTEGER NOT NULL, anchor_hash TEXT NOT NULL,  -- last row removed by retention
       head_seq INTEGER NOT NULL, head_hash TEXT NOT NULL,      -- last row appended
       pruned_rows INTEGER NOT NULL, pruned_at TEXT NOT NULL);
-    INSERT INTO chain_state VALUES(1, 0, ')sql" "0000000000000000000000000000000000000000000000000000000000000000"
-    R"sql(', 0, ')sql" "0000000000000000000000000000000000000000000000000000000000000000"
-    R"sql(', 0, '');
+    -- The chain starts after a virtual row whose hash is 64 zeros.
+    INSERT INTO chain_state VALUES(1, 0, hex(zeroblob(32)), 0, hex(zeroblob(32)), 0, '');
     PRAGMA application_id = 1145851969;
   )sql");
 }
@@ -160,7 +159,8 @@ Status TryOpen(const std::string& path, sqlite3** out, std::string* broken) {
     Stmt st(db, "PRAGMA journal_mode = WAL");
     rc = st.Step();
     if (rc != SQLITE_ROW) return fail(SqlStatus(db, rc, "reading the file"));
-    if (st.Text(0) != "wal") return fail(Status::IOError("audit log " + path + " refused WAL mode"));
+    if (st.Text(0) != "wal")
+      return fail(Status::IOError("audit log " + path + " refused WAL mode"));
   }
   // FULL: every commit is fsynced, so an incident acknowledged to a client survives SIGKILL or
   // a power cut. secure_delete: rows removed by retention are zeroed, not left in free pages.
@@ -183,7 +183,8 @@ Status TryOpen(const std::string& path, sqlite3** out, std::string* broken) {
   if (!s.ok()) return fail(s);
   if (version > kSchemaVersion)
     return fail(Status::Corruption("schema version " + std::to_string(version) +
-                                   " is newer than this agent's " + std::to_string(kSchemaVersion)));
+                                   " is newer than this agent's " +
+                                   std::to_string(kSchemaVersion)));
   if ((version != 0 || tables != 0) && app_id != kApplicationId)
     return fail(Status::Corruption("not a dlp audit log (application_id " + std::to_string(app_id) +
                                    ", schema version " + std::to_string(version) + ")"));
