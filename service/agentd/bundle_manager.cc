@@ -113,8 +113,8 @@ Status BundleManager::Reload(bool* changed) {
   std::sort(candidates.rbegin(), candidates.rend());
   for (const auto& [version, f] : candidates) {
     auto active = Active();
-    uint64_t floor = std::max(HighestSeen(), active ? active->version : 0);
-    if (version <= floor && active) break;  // nothing newer than what runs
+    if (active && active->version > 0 && version <= active->version) break;  // nothing newer
+    if (version < HighestSeen()) break;  // older than a bundle that once ran: rollback
     Status s = Activate(f.string(), changed);
     if (s.ok()) break;
   }
@@ -125,7 +125,9 @@ Status BundleManager::Activate(const std::string& file, bool* changed) {
   VerifyOptions vo;
   vo.trusted_dir = paths_.trusted_keys;
   auto active = Active();
-  vo.active_version = std::max(HighestSeen(), active ? active->version : 0);
+  // The remembered highest version may be loaded again (a restart); only older ones are refused.
+  uint64_t highest = HighestSeen();
+  vo.active_version = std::max(highest > 0 ? highest - 1 : 0, active ? active->version : 0);
   // With no signed bundle active yet, the remembered highest version still guards rollback.
   Bundle b;
   BundleError why = BundleError::kNone;

@@ -92,7 +92,10 @@ json Handler::Scan(const json& req, const ipc::PeerIdentity& peer) {
     return err;
   if (!kChannels.count(channel)) return Error(json(), "bad_request", "unknown channel '" + channel + "'");
   if (destination.empty()) return Error(json(), "bad_request", "field 'destination' is empty");
-  bool redact = req.value("redact", false) == true;
+  for (const char* key : {"redact", "record"})
+    if (req.contains(key) && !req[key].is_boolean())
+      return Error(json(), "bad_request", std::string("field '") + key + "' must be a boolean");
+  bool redact = req.value("redact", false);
   bool record = !req.contains("record") || req["record"] != false;
   auto rules = bundles_->Active();
   ScanOptions so;

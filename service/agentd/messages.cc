@@ -53,7 +53,10 @@ std::string Redact(std::string_view text, const ScanResult& r) {
   std::string out;
   uint64_t pos = 0;
   for (const Finding* f : spans) {
-    if (f->start < pos) continue;  // overlaps the previous replacement
+    if (f->start < pos) {  // overlaps the previous replacement: hide its tail too
+      pos = std::max(pos, f->end);
+      continue;
+    }
     out.append(text.substr(pos, f->start - pos));
     std::string label = f->type;
     for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));

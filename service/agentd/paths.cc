@@ -44,6 +44,14 @@ Status PrepareDirectories(const Paths& p) {
     fs::create_directories(dir, ec);
     if (!fs::is_directory(dir)) return Status::IOError("cannot create " + dir + ": " + ec.message());
   }
+  // Without XDG_RUNTIME_DIR the socket lives under /tmp, where another user could have made the
+  // directory first: refuse a socket directory that is not ours or is open to others.
+  struct stat st {};
+  std::string sock_dir = fs::path(p.socket).parent_path().string();
+  if (p.user_mode &&
+      (stat(sock_dir.c_str(), &st) != 0 || st.st_uid != getuid() || (st.st_mode & 0077) != 0) &&
+      (chmod(sock_dir.c_str(), 0700) != 0 || stat(sock_dir.c_str(), &st) != 0 || st.st_uid != getuid()))
+    return Status::IOError(sock_dir + " is not owned by this user; refusing to put the socket there");
   // The audit log and the install key are the service's alone.
   chmod(p.state_dir.c_str(), 0700);
   chmod(p.cache_dir().c_str(), 0700);

@@ -14,6 +14,21 @@ namespace {
 
 using nlohmann::json;
 
+// Nesting depth, measured without recursion: copying or dumping a value recurses, so a request
+// nested a hundred thousand deep (an echoed "id") would overflow a connection thread's stack.
+constexpr size_t kMaxDepth = 64;
+bool TooDeep(const json& j) {
+  std::vector<std::pair<const json*, size_t>> stack{{&j, 1}};
+  while (!stack.empty()) {
+    auto [v, depth] = stack.back();
+    stack.pop_back();
+    if (depth > kMaxDepth) return true;
+    if (v->is_structured())
+      for (const auto& child : *v) stack.push_back({&child, depth + 1});
+  }
+  return false;
+}
+
 void Reply(Connection& c, const json& reply) {
   std::lock_guard<std::mutex> lock(c.write_mu);
   if (c.dead) return;
@@ -58,6 +73,15 @@ void Server::Serve(int fd) {
   }
   conn->uid = peer.uid;
   ipc::SetSendTimeout(fd, 2000);
+  {
+    std::lock_guard<std::mutex> lock(users_mu_);
+    if (per_user_[peer.uid] >= opt_.max_connections_per_user) {
+      Reply(*conn, Handler::Error(json(), "busy", "too many connections from this user"));
+      close(fd);
+      return;
+    }
+    ++per_user_[peer.uid];
+  }
   bool subscribed = false;
   while (!stop_ && !conn->dead) {
     // Wait for the next request; subscribers may stay silent for as long as they like.
@@ -84,11 +108,22 @@ void Server::Serve(int fd) {
       Reply(*conn, Handler::Error(json(), "not_json", "a request must be one JSON object"));
       break;
     }
+    if (TooDeep(req)) {
+      Reply(*conn, Handler::Error(json(), "bad_request",
+                                  "request nested deeper than " + std::to_string(kMaxDepth) + " levels"));
+      continue;
+    }
     json reply = handler_->Handle(req, peer, conn);
     Reply(*conn, reply);
-    if (req.value("op", "") == "subscribe" && reply.value("ok", false)) subscribed = true;
+    // Comparisons, not value(): value() throws when the field has another type.
+    if (req.contains("op") && req["op"] == "subscribe" && reply.contains("ok") && reply["ok"] == true)
+      subscribed = true;
   }
   subs_->Remove(conn.get());
+  {
+    std::lock_guard<std::mutex> lock(users_mu_);
+    if (--per_user_[peer.uid] == 0) per_user_.erase(peer.uid);
+  }
   {
     std::lock_guard<std::mutex> lock(conn->write_mu);
     conn->dead = true;

@@ -7,6 +7,8 @@
 #define DLP_SERVICE_AGENTD_SERVER_H_
 
 #include <atomic>
+#include <map>
+#include <mutex>
 #include <string>
 
 #include "agentd/handler.h"
@@ -17,6 +19,7 @@ struct ServerOptions {
   std::string socket_path;
   unsigned socket_mode = 0600;
   int max_connections = 256;
+  int max_connections_per_user = 32;     // one user cannot lock the others out
   int idle_timeout_ms = 10 * 60 * 1000;  // an idle, unsubscribed connection is closed
   int frame_timeout_ms = 10 * 1000;      // a frame must arrive whole within this once started
 };
@@ -37,6 +40,8 @@ class Server {
   int listen_fd_ = -1;
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
+  std::mutex users_mu_;
+  std::map<uint32_t, int> per_user_;  // open connections per uid
 };
 
 }  // namespace dlp::agentd
