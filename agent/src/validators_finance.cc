@@ -279,6 +279,8 @@ bool VietQr(std::string_view s, const ValidatorContext&) {
 // dot-atom; the domain is at least two labels with an alphabetic TLD of two or more letters.
 bool Email(std::string_view s, const ValidatorContext&) {
   if (s.empty() || s.size() > 254) return false;
+  // U+FFFD stands for bytes that were not UTF-8 (binary data), never for part of an address.
+  if (s.find("\xEF\xBF\xBD") != std::string_view::npos) return false;
   std::size_t at = 0;
   if (s[0] == '"') {
     std::size_t i = 1;
