@@ -153,7 +153,7 @@ json Handler::Scan(const json& req, const ipc::PeerIdentity& peer) {
       LogError("audit append failed: " + s.ToString());
     } else {
       reply["incident"] = inc.id;
-      subs_->Publish(peer.uid, json({{"v", 1}, {"event", "incident"}, {"incident", IncidentJson(inc)}}).dump());
+      subs_->Publish(peer.uid, json({{"v", 1}, {"event", "incident"}, {"incident", IncidentJson(inc)}}).dump(-1, ' ', false, json::error_handler_t::replace));
     }
   }
   LogInfo("scan uid=" + std::to_string(peer.uid) + " channel=" + channel + " group=" + r.group +
@@ -180,7 +180,7 @@ json Handler::Decide(const json& req, const ipc::PeerIdentity& peer) {
   if (!s.ok() && s.message().rfind("forbidden:", 0) == 0) return Error(json(), "forbidden", s.message().substr(11));
   if (!s.ok()) return Error(json(), "bad_request", s.message());
   LogInfo("decide uid=" + std::to_string(peer.uid) + " incident=" + std::to_string(updated.id) + " decision=" + decision);
-  subs_->Publish(peer.uid, json({{"v", 1}, {"event", "decision"}, {"incident", IncidentJson(updated)}}).dump());
+  subs_->Publish(peer.uid, json({{"v", 1}, {"event", "decision"}, {"incident", IncidentJson(updated)}}).dump(-1, ' ', false, json::error_handler_t::replace));
   return {{"ok", true}, {"incident", updated.id}, {"decision", decision}};
 }
 

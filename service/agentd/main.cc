@@ -96,7 +96,7 @@ int main(int argc, char** argv) {
   gethostname(host, sizeof host - 1);
   Handler handler({"0.1.0", args.user ? "user" : "system", host}, &bundles, audit.get(), &pool, &subs);
   bundles.OnChange([&subs](const ActiveRules& r) {
-    subs.Publish(std::nullopt, nlohmann::json({{"v", 1}, {"event", "bundle"}, {"bundle", BundleJson(r)}}).dump());
+    subs.Publish(std::nullopt, nlohmann::json({{"v", 1}, {"event", "bundle"}, {"bundle", BundleJson(r)}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   });
   ServerOptions so;
   so.socket_path = paths.socket;
