@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Generate the held-out DLP test set (heldout.jsonl) for the Vietnamese public-sector engine.
 
-Written from /work/shared/domain/VIETNAM.md and ACTION_POLICY.md only, without looking at the
+Written from ../shared/domain/VIETNAM.md and ACTION_POLICY.md only, without looking at the
 engine's rules or corpus. Python 3 stdlib only, fixed seed, deterministic output.
 
     python3 generate_heldout.py            # writes heldout.jsonl next to this file

@@ -7,7 +7,7 @@ with hard line breaks, Excel/CSV exports, meeting minutes, e-mail threads with q
 signatures, Zalo chat logs, long documents that must pass, source code and config, and stamps in
 unusual positions (markdown table cells, quoted e-mail, footer, HTML, JSON/XML exports).
 
-Written only from /work/shared/domain/VIETNAM.md and ACTION_POLICY.md; the author did not read the
+Written only from ../shared/domain/VIETNAM.md and ACTION_POLICY.md; the author did not read the
 engine's rules or agent code.
 
     python3 generate_realworld.py            # writes realworld.jsonl next to this file
