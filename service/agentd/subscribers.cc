@@ -8,6 +8,44 @@
 
 namespace dlp::agentd {
 
+namespace {
+constexpr size_t kMaxQueuedEvents = 4096;
+}
+
+Subscribers::Subscribers() : worker_([this] { Loop(); }) {}
+
+Subscribers::~Subscribers() {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    stop_ = true;
+  }
+  queue_cv_.notify_all();
+  worker_.join();
+}
+
+void Subscribers::Publish(std::optional<uint32_t> uid, const std::string& payload) {
+  {
+    std::lock_guard<std::mutex> lock(queue_mu_);
+    if (queue_.size() >= kMaxQueuedEvents) return;  // subscribers far behind: drop, never block
+    queue_.emplace_back(uid, payload);
+  }
+  queue_cv_.notify_one();
+}
+
+void Subscribers::Loop() {
+  while (true) {
+    std::pair<std::optional<uint32_t>, std::string> event;
+    {
+      std::unique_lock<std::mutex> lock(queue_mu_);
+      queue_cv_.wait(lock, [this] { return stop_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and everything queued was delivered
+      event = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    Deliver(event.first, event.second);
+  }
+}
+
 void Subscribers::Add(std::shared_ptr<Connection> c) {
   std::lock_guard<std::mutex> lock(mu_);
   subs_.push_back(std::move(c));
@@ -18,7 +56,7 @@ void Subscribers::Remove(const Connection* c) {
   subs_.remove_if([c](const auto& s) { return s.get() == c; });
 }
 
-void Subscribers::Publish(std::optional<uint32_t> uid, const std::string& payload) {
+void Subscribers::Deliver(std::optional<uint32_t> uid, const std::string& payload) {
   std::vector<std::shared_ptr<Connection>> targets;
   {
     std::lock_guard<std::mutex> lock(mu_);
