@@ -12,8 +12,6 @@
 namespace dlp {
 namespace {
 
-constexpr uint64_t kLineReach = 512;
-
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // The code point ending just before global offset g, or -1.

@@ -11,7 +11,6 @@ namespace dlp {
 namespace {
 
 constexpr size_t kChunk = 128 * 1024;      // original bytes normalized per step
-constexpr uint64_t kLineReach = 512;       // how far a line check looks for a line break
 constexpr uint64_t kKeepBehind = 16 * 1024;  // view bytes kept behind the scan position
 constexpr size_t kTrimAt = 256 * 1024;     // trim a window only when it grows past this
 
@@ -36,7 +35,7 @@ int OnHit(unsigned id, unsigned long long, unsigned long long to, unsigned, void
 // The line a view position is on, as the original offset of the line break before it (or of a
 // 4 KiB block for a very long line), so findings on one line can be told to belong together.
 uint64_t LineKey(const ViewBuffer& vb, uint64_t s) {
-  uint64_t floor = std::max(vb.base, s > 512 ? s - 512 : 0);
+  uint64_t floor = std::max(vb.base, s > kLineReach ? s - kLineReach : 0);
   uint64_t p = s;
   // Keys are original offsets: findings of the exact and the loose view must agree on lines.
   for (; p > floor; --p)

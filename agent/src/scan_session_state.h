@@ -12,6 +12,10 @@
 
 namespace dlp {
 
+// How far line checks look for a line break, either way. Hits are confirmed only once this much
+// text (plus the widest context) follows them, so the matcher and the session must agree on it.
+inline constexpr uint64_t kLineReach = 512;
+
 struct Hit {
   int rule;
   uint64_t end;  // global offset in the view (bytes since the start of the text's view)

@@ -114,10 +114,9 @@ json Handler::Scan(const json& req, const ipc::PeerIdentity& peer) {
   for (const auto& f : r.findings) {
     json j = {{"rule", f.rule_id}, {"type", f.type}, {"severity", std::string(SeverityName(f.severity))},
               {"start", f.start}, {"end", f.end}, {"masked", f.masked}};
-    for (const auto& rule : pack.rules)
-      if (rule.id == f.rule_id) { j["name_vi"] = rule.name_vi; j["name_en"] = rule.name_en; }
-    for (const auto& a : pack.aggregates)
-      if (a.id == f.rule_id) { j["name_vi"] = a.name_vi; j["name_en"] = a.name_en; }
+    auto [name_vi, name_en] = RuleNames(pack, f);
+    j["name_vi"] = name_vi;
+    j["name_en"] = name_en;
     findings.push_back(std::move(j));
     if (f.severity == Severity::kInfo) continue;
     any = true;

@@ -51,6 +51,8 @@ class Handler {
   Subscribers* subs_;
 };
 
+// The Vietnamese and English names of the rule (or aggregate) behind a finding.
+std::pair<std::string, std::string> RuleNames(const RulePack& pack, const Finding& f);
 // What a person reads about a verdict, in Vietnamese and English.
 nlohmann::json VerdictMessage(const ScanResult& r, const RulePack& pack);
 // The text with every finding replaced by its type in brackets ("[CCCD]").

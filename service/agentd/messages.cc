@@ -6,28 +6,19 @@
 #include "agentd/handler.h"
 
 namespace dlp::agentd {
-namespace {
-
-const Rule* FindRule(const RulePack& pack, const std::string& id) {
+std::pair<std::string, std::string> RuleNames(const RulePack& pack, const Finding& f) {
   for (const auto& r : pack.rules)
-    if (r.id == id) return &r;
-  return nullptr;
-}
-
-std::pair<std::string, std::string> Names(const RulePack& pack, const Finding& f) {
-  if (const Rule* r = FindRule(pack, f.rule_id)) return {r->name_vi, r->name_en};
+    if (r.id == f.rule_id) return {r.name_vi, r.name_en};
   for (const auto& a : pack.aggregates)
     if (a.id == f.rule_id) return {a.name_vi, a.name_en};
   return {f.type, f.type};
 }
 
-}  // namespace
-
 nlohmann::json VerdictMessage(const ScanResult& r, const RulePack& pack) {
   if (r.action == Action::kAllow || r.justifying.empty())
     return {{"vi", "Không phát hiện nội dung cần bảo vệ."},
             {"en", "Nothing that needs protection was found."}};
-  auto [vi, en] = Names(pack, r.findings[r.justifying.front()]);
+  auto [vi, en] = RuleNames(pack, r.findings[r.justifying.front()]);
   size_t more = r.justifying.size() - 1;
   std::string vi_more = more ? " và " + std::to_string(more) + " phát hiện khác" : "";
   std::string en_more = more ? " and " + std::to_string(more) + " more finding(s)" : "";
