@@ -7,7 +7,15 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libhyperscan-dev libicu-dev libyaml-cpp-dev nlohmann-json3-dev
   libsqlite3-dev libssl-dev catch2
+  # dlp-tray (Qt 6) and its Linguist translations
+  qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
+  # Real-client tests: Debian's browsers, an X server, clipboard and input tools, screenshots
+  chromium xvfb xauth xclip xdotool x11-apps imagemagick firefox-esr trayer fonts-dejavu-core
+  zip
 )
+# The extension's tests run on Node; the machine's own Node is used when there is one.
+command -v node >/dev/null 2>&1 || packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
 # Hyperscan is x86-only; Vectorscan has the same API and builds the same code elsewhere.
 case "$(dpkg --print-architecture 2>/dev/null || uname -m)" in
   amd64|x86_64) ;;

@@ -5,7 +5,9 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -104,7 +106,7 @@ TEST_CASE("agentd: scan answers allow, warn and block with offsets and masked ex
     json r = c.Call(req);
     REQUIRE(Ok(r));
     CHECK(r["action"] == "block");
-    CHECK(r["redacted"] == "CCCD [CCCD], thẻ [CREDIT_CARD], gọi [PHONE].");
+    CHECK(r["redacted"] == "CCCD [CCCD], thẻ [SỐ THẺ], gọi [SĐT].");
     for (const auto& f : r["findings"]) {
       std::string raw = Slice(text, f);
       CHECK(f["masked"] != raw);
@@ -299,4 +301,77 @@ TEST_CASE("agentd: subscribers get events for their own incidents and decisions"
   json s = sub.Call({{"op", "status"}});
   CHECK(Ok(s));
   CHECK_FALSE(sub.NextEvent(300));  // nothing else happened
+}
+
+TEST_CASE("agentd: policy gives the hooks their destinations from the active rules", "[agentd]") {
+  Agentd d("policy");
+  d.Start();
+  Client c(d.socket());
+  json p = c.Call({{"op", "policy"}});
+  REQUIRE(Ok(p));
+  CHECK(p["bundle"]["name"] == "vn-default");
+  CHECK(p["default_group"] == "other");
+  CHECK(p["fail_mode"] == "block");
+  std::map<std::string, json> groups;
+  for (const auto& g : p["groups"]) groups[g["name"]] = g;
+  REQUIRE(groups.count("public_ai"));
+  const json& pub = groups["public_ai"];
+  CHECK(pub["guarded"] == true);
+  CHECK(pub["fail_mode"] == "block");
+  CHECK(pub["unscannable"] == "warn");
+  auto hosts = pub["hosts"].get<std::vector<std::string>>();
+  CHECK(std::find(hosts.begin(), hosts.end(), "chatgpt.com") != hosts.end());
+  CHECK(std::find(hosts.begin(), hosts.end(), "gemini.google.com") != hosts.end());
+  CHECK(groups["approved_ai"]["guarded"] == true);  // secrets still block there
+  // Audit-only destinations are not interrupted, even when the service is down.
+  CHECK(groups["other"]["guarded"] == false);
+  CHECK(groups["other"]["fail_mode"] == "allow");
+}
+
+TEST_CASE("agentd: a file that cannot be read follows the group's unscannable action",
+          "[agentd]") {
+  Agentd d("attachment");
+  d.Start();
+  Client c(d.socket());
+  json req = {{"op", "attachment"}, {"name", "bao-cao.pdf"}, {"mime", "application/pdf"},
+              {"size", 48213}, {"channel", "upload"}, {"destination", "https://chatgpt.com/"}};
+  json r = c.Call(req);
+  REQUIRE(Ok(r));
+  CHECK(r["action"] == "warn");
+  CHECK(r["unscannable"] == true);
+  CHECK(r["findings"].empty());
+  CHECK(r["may_override"] == true);
+  CHECK(r["message"]["vi"].get<std::string>().find("bao-cao.pdf") != std::string::npos);
+  REQUIRE(r.contains("incident"));
+  json h = c.Call({{"op", "history"}, {"limit", 1}});
+  REQUIRE(Ok(h));
+  CHECK(h["incidents"][0]["types"] == json::array({"unscannable_file"}));
+  CHECK(h["incidents"][0]["masked"] == "bao-cao.pdf (application/pdf, 48213 B)");
+
+  req["destination"] = "https://example.org/form";  // audit-only group: allowed, nothing recorded
+  json other = c.Call(req);
+  CHECK(other["action"] == "allow");
+  CHECK_FALSE(other.contains("incident"));
+
+  req.erase("size");
+  CHECK(ErrorCode(c.Call(req)) == "bad_request");
+  req["size"] = 10;
+  req["channel"] = "paste";
+  CHECK(ErrorCode(c.Call(req)) == "bad_request");
+}
+
+TEST_CASE("agentd: status lists the user's clients that said hello", "[agentd]") {
+  Agentd d("hello");
+  d.Start();
+  Client tray(d.socket()), ctl(d.socket());
+  REQUIRE(Ok(tray.Call({{"op", "hello"}, {"client", "tray"}, {"version", "0.1.0"}})));
+  CHECK(ErrorCode(tray.Call({{"op", "hello"}})) == "bad_request");
+  json s = Status(ctl);
+  REQUIRE(s["clients"].size() == 1);
+  CHECK(s["clients"][0]["client"] == "tray");
+  CHECK(s["clients"][0]["connected"] == true);
+  CHECK_FALSE(s["clients"][0].contains("origin"));
+  tray.Close();
+  for (int i = 0; i < 50 && Status(ctl)["clients"][0]["connected"] == true; ++i) usleep(20000);
+  CHECK(Status(ctl)["clients"][0]["connected"] == false);
 }

@@ -22,6 +22,7 @@ namespace {
 
 using nlohmann::json;
 using dlp::test::Agentd;
+using dlp::test::Client;
 using dlp::test::ErrorCode;
 using dlp::test::LengthPrefix;
 using dlp::test::Ok;
@@ -260,4 +261,35 @@ TEST_CASE("nmhost: a reply over 1 MiB is replaced by too_large", "[nmhost]") {
   json st = h.Call(Req({{"op", "status"}}, 7));  // the session goes on
   CHECK(Ok(st));
   CHECK(st["id"] == 7);
+}
+
+TEST_CASE("nmhost: the service learns the extension's origin from the host, not the extension",
+          "[nmhost]") {
+  Agentd a("nmhost-origin");
+  a.Start();
+  Host h(a.socket());
+  // The extension claims another origin; the host's hello came first on this connection.
+  json hello = h.Call(Req({{"op", "hello"}, {"client", "extension"}, {"browser", "chromium"},
+                           {"version", "0.1.0"}, {"origin", "chrome-extension://evil/"}}, 1));
+  CHECK(Ok(hello));
+  json st = h.Call(Req({{"op", "status"}}, 2));
+  REQUIRE(st["clients"].size() == 1);
+  json c = st["clients"][0];
+  CHECK(c["client"] == "extension");
+  CHECK(c["browser"] == "chromium");
+  CHECK(c["origin"] == "chrome-extension://abcdefghijklmnop/");
+  CHECK(c["via"] == "nmhost");
+  CHECK(c["connected"] == true);
+  h.CloseStdin();
+  CHECK(h.Wait() == 0);
+  // Seen from another client of the same user: the extension is listed as gone.
+  Client other(a.socket());
+  json later;
+  for (int i = 0; i < 50; ++i) {
+    later = other.Call({{"op", "status"}});
+    if (!later["clients"].empty() && later["clients"][0]["connected"] == false) break;
+    usleep(20000);
+  }
+  REQUIRE(later["clients"].size() == 1);
+  CHECK(later["clients"][0]["connected"] == false);
 }

@@ -235,11 +235,13 @@ Status ParsePolicy(const Ctx& c, const YAML::Node& n, Policy* p) {
   if (n["fail_mode"]) if (Status s = GetEnum(c, n["fail_mode"], kActions, &p->fail_mode); !s.ok()) return s;
   if (!n["groups"] || !n["groups"].IsSequence()) return Err(c, n, "policy needs a 'groups' list");
   for (const auto& g : n["groups"]) {
-    if (Status s = CheckKeys(c, g, {"name", "hosts", "actions"}); !s.ok()) return s;
+    if (Status s = CheckKeys(c, g, {"name", "hosts", "actions", "unscannable"}); !s.ok()) return s;
     DestinationGroup group;
     if (!g["name"] || !g["actions"]) return Err(c, g, "a group needs 'name' and 'actions'");
     if (Status s = GetString(c, g["name"], &group.name); !s.ok()) return s;
     if (g["hosts"]) if (Status s = GetStrings(c, g["hosts"], &group.hosts); !s.ok()) return s;
+    if (g["unscannable"])
+      if (Status s = GetEnum(c, g["unscannable"], kActions, &group.unscannable); !s.ok()) return s;
     const YAML::Node& acts = g["actions"];
     if (Status s = CheckKeys(c, acts, {"info", "low", "medium", "high", "critical"}); !s.ok()) return s;
     for (const auto& [name, sev] : kSeverities) {

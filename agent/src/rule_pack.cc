@@ -55,6 +55,12 @@ bool HostMatches(const std::string& entry, const std::string& host, const std::s
 
 }  // namespace
 
+bool DestinationGroup::Guarded() const {
+  if (unscannable != Action::kAllow) return true;
+  return std::any_of(action_by_severity.begin(), action_by_severity.end(),
+                     [](Action a) { return a != Action::kAllow; });
+}
+
 const DestinationGroup* Policy::FindGroup(std::string_view name) const {
   for (const auto& g : groups)
     if (g.name == name) return &g;

@@ -86,6 +86,9 @@ struct DestinationGroup {
   std::string name;                    // "public_ai", "approved_ai", "other"
   std::vector<std::string> hosts;      // host suffixes or host/path prefixes
   std::array<Action, kSeverityCount> action_by_severity{};  // indexed by Severity
+  Action unscannable = Action::kAllow;  // files a hook cannot read as text (images, PDFs, ...)
+  // Hooks intercept toward this group only when something there is not simply allowed.
+  bool Guarded() const;
 };
 
 struct Policy {

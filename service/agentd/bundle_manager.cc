@@ -14,15 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-std::string Now() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[32];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buf;
-}
-
 // A file's identity for "did this change since we refused it".
 std::string Stamp(const fs::path& p) {
   std::error_code ec;
@@ -46,7 +37,7 @@ bool BundleManager::LastProblem(BundleProblem* out) const {
 
 void BundleManager::Record(const std::string& file, const std::string& message) {
   std::lock_guard<std::mutex> lock(mu_);
-  problem_ = {Now(), file, message};
+  problem_ = {UtcNow(), file, message};
   has_problem_ = true;
   LogWarning("bundle " + file + " refused: " + message);
 }
@@ -80,7 +71,7 @@ Status BundleManager::Start() {
   opt.cache_dir = paths_.cache_dir();
   if (Status s = Engine::Create(std::move(pack), opt, &rules->engine); !s.ok()) return s;
   rules->source = "built-in";
-  rules->loaded_at = Now();
+  rules->loaded_at = UtcNow();
   std::lock_guard<std::mutex> lock(mu_);
   active_ = std::move(rules);
   LogInfo("rules: built-in pack " + active_->name + " (no signed bundle in " + paths_.bundle_dir + ")");
@@ -152,7 +143,7 @@ Status BundleManager::Activate(const std::string& file, bool* changed) {
   rules->signer = b.key_id;
   rules->source = "signed";
   rules->file = file;
-  rules->loaded_at = Now();
+  rules->loaded_at = UtcNow();
   RememberHighest(rules->version);
   {
     std::lock_guard<std::mutex> lock(mu_);

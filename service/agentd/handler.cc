@@ -12,6 +12,7 @@ namespace {
 using nlohmann::json;
 
 const std::set<std::string> kChannels = {"clipboard", "paste", "drop", "submit", "upload", "file"};
+const std::set<std::string> kAttachChannels = {"upload", "drop"};
 const std::set<std::string> kDecisions = {"cancel", "continue", "false_alarm"};
 
 bool GetString(const json& req, const char* key, bool required, std::string* out, json* err) {
@@ -64,10 +65,14 @@ json Handler::Handle(const json& req, const ipc::PeerIdentity& peer, const std::
   if (!req.contains("op") || !req["op"].is_string()) return Error(id, "bad_request", "missing field 'op'");
   const std::string op = req["op"];
   json reply;
-  if (op == "scan") reply = Scan(req, peer);
+  clients_->Touch(conn.get());
+  if (op == "scan") reply = Scan(req, peer, conn.get());
+  else if (op == "attachment") reply = Attachment(req, peer);
   else if (op == "decide") reply = Decide(req, peer);
   else if (op == "history") reply = History(req, peer);
-  else if (op == "status") reply = Status();
+  else if (op == "status") reply = Status(peer);
+  else if (op == "policy") reply = Policy();
+  else if (op == "hello") reply = Hello(req, peer, conn.get());
   else if (op == "reload") reply = Reload();
   else if (op == "subscribe") {
     subs_->Add(conn);
@@ -84,7 +89,7 @@ json Handler::Handle(const json& req, const ipc::PeerIdentity& peer, const std::
   return reply;
 }
 
-json Handler::Scan(const json& req, const ipc::PeerIdentity& peer) {
+json Handler::Scan(const json& req, const ipc::PeerIdentity& peer, const Connection* conn) {
   json err;
   std::string text, channel, destination, app;
   if (!GetString(req, "text", true, &text, &err) || !GetString(req, "channel", true, &channel, &err) ||
@@ -148,17 +153,99 @@ json Handler::Scan(const json& req, const ipc::PeerIdentity& peer) {
     inc.masked = Join(masked, "; ");
     inc.fingerprint = audit_->Fingerprint(Join(fingerprint_parts, "\n"));
     inc.bundle = rules->name + " " + std::to_string(rules->version);
-    if (dlp::Status s = audit_->Append(&inc); !s.ok()) {
-      LogError("audit append failed: " + s.ToString());
-    } else {
-      reply["incident"] = inc.id;
-      subs_->Publish(peer.uid, json({{"v", 1}, {"event", "incident"}, {"incident", IncidentJson(inc)}}).dump(-1, ' ', false, json::error_handler_t::replace));
-    }
+    if (Record(&inc, peer)) reply["incident"] = inc.id;
   }
+  std::string origin = clients_->OriginOf(conn);
   LogInfo("scan uid=" + std::to_string(peer.uid) + " channel=" + channel + " group=" + r.group +
+          (origin.empty() ? "" : " origin=" + origin) +
           " action=" + std::string(ActionName(r.action)) + " rules=" + Join(inc.rules, ",") +
           (reply.contains("incident") ? " incident=" + std::to_string(inc.id) : ""));
   return reply;
+}
+
+bool Handler::Record(audit::Incident* inc, const ipc::PeerIdentity& peer) {
+  inc->uid = peer.uid;
+  inc->user = peer.user;
+  inc->host = info_.host;
+  if (dlp::Status s = audit_->Append(inc); !s.ok()) {
+    LogError("audit append failed: " + s.ToString());
+    return false;
+  }
+  subs_->Publish(peer.uid, json({{"v", 1}, {"event", "incident"}, {"incident", IncidentJson(*inc)}})
+                               .dump(-1, ' ', false, json::error_handler_t::replace));
+  return true;
+}
+
+json Handler::Attachment(const json& req, const ipc::PeerIdentity& peer) {
+  json err;
+  std::string name, mime, channel, destination, app;
+  if (!GetString(req, "name", true, &name, &err) || !GetString(req, "mime", false, &mime, &err) ||
+      !GetString(req, "channel", true, &channel, &err) ||
+      !GetString(req, "destination", true, &destination, &err) || !GetString(req, "app", false, &app, &err))
+    return err;
+  if (!req.contains("size") || !req["size"].is_number_integer() || req["size"] < 0)
+    return Error(json(), "bad_request", "field 'size' must be a non-negative integer");
+  if (!kAttachChannels.count(channel)) return Error(json(), "bad_request", "channel must be upload or drop");
+  if (destination.empty()) return Error(json(), "bad_request", "field 'destination' is empty");
+  auto rules = bundles_->Active();
+  const dlp::Policy& policy = rules->engine->pack().policy;
+  const DestinationGroup* group = policy.GroupFor(destination);
+  Action action = group ? group->unscannable : Action::kAllow;
+  std::string what = name + " (" + (mime.empty() ? "?" : mime) + ", " +
+                     std::to_string(req["size"].get<int64_t>()) + " B)";
+  json reply = {{"ok", true}, {"action", std::string(ActionName(action))},
+                {"group", group ? group->name : ""}, {"findings", json::array()},
+                {"justifying", json::array()}, {"unscannable", true},
+                {"message", UnscannableMessage(action, name)},
+                {"may_override", action == Action::kWarn}, {"needs_justification", action == Action::kWarn},
+                {"bundle", {{"name", rules->name}, {"version", rules->version}}}};
+  if (action != Action::kAllow) {
+    audit::Incident inc;
+    inc.channel = channel;
+    inc.destination = destination;
+    inc.group = group->name;
+    inc.action = std::string(ActionName(action));
+    inc.types = {"unscannable_file"};
+    inc.rules = {"policy.unscannable"};
+    inc.count = 1;
+    inc.masked = what;
+    inc.bundle = rules->name + " " + std::to_string(rules->version);
+    if (Record(&inc, peer)) reply["incident"] = inc.id;
+  }
+  LogInfo("attachment uid=" + std::to_string(peer.uid) + " channel=" + channel + " group=" +
+          (group ? group->name : "") + " action=" + std::string(ActionName(action)) +
+          (reply.contains("incident") ? " incident=" + std::to_string(reply["incident"].get<int64_t>()) : ""));
+  return reply;
+}
+
+json Handler::Policy() {
+  auto rules = bundles_->Active();
+  const dlp::Policy& p = rules->engine->pack().policy;
+  json groups = json::array();
+  for (const auto& g : p.groups) {
+    bool guarded = g.Guarded();
+    groups.push_back({{"name", g.name}, {"hosts", g.hosts}, {"guarded", guarded},
+                      {"unscannable", std::string(ActionName(g.unscannable))},
+                      {"fail_mode", std::string(ActionName(guarded ? p.fail_mode : Action::kAllow))}});
+  }
+  return {{"ok", true}, {"bundle", {{"name", rules->name}, {"version", rules->version}}},
+          {"default_group", p.default_group}, {"fail_mode", std::string(ActionName(p.fail_mode))},
+          {"groups", groups}};
+}
+
+json Handler::Hello(const json& req, const ipc::PeerIdentity& peer, const Connection* conn) {
+  json err;
+  std::string client, browser, version, origin;
+  if (!GetString(req, "client", true, &client, &err) || !GetString(req, "browser", false, &browser, &err) ||
+      !GetString(req, "version", false, &version, &err) || !GetString(req, "origin", false, &origin, &err))
+    return err;
+  if (client.empty() || client.size() > 64) return Error(json(), "bad_request", "field 'client' must be 1-64 bytes");
+  for (std::string* s : {&browser, &version, &origin})
+    if (s->size() > 256) return Error(json(), "bad_request", "hello fields are at most 256 bytes");
+  clients_->Hello(conn, peer.uid, client, browser, version, origin);
+  LogInfo("hello uid=" + std::to_string(peer.uid) + " client=" + client +
+          (browser.empty() ? "" : " browser=" + browser) + (origin.empty() ? "" : " origin=" + origin));
+  return {{"ok", true}};
 }
 
 json Handler::Decide(const json& req, const ipc::PeerIdentity& peer) {
@@ -204,15 +291,24 @@ json Handler::History(const json& req, const ipc::PeerIdentity& peer) {
   return {{"ok", true}, {"incidents", out}, {"next_before", next}};
 }
 
-json Handler::Status() {
+json Handler::Status(const ipc::PeerIdentity& peer) {
   auto rules = bundles_->Active();
+  json clients = json::array();
+  for (const auto& c : clients_->ForUser(peer.uid)) {
+    json j = {{"client", c.client}, {"connected", c.connected}, {"since", c.since}, {"last_seen", c.last_seen}};
+    for (auto [key, value] : {std::pair{"browser", &c.browser}, {"version", &c.version},
+                              {"origin", &c.origin}, {"via", &c.via}})
+      if (!value->empty()) j[key] = *value;
+    clients.push_back(std::move(j));
+  }
   BundleProblem p;
   json problem = bundles_->LastProblem(&p) ? json({{"time", p.time}, {"file", p.file}, {"message", p.message}}) : json();
   return {{"ok", true}, {"version", info_.version}, {"protocol", {1}}, {"mode", info_.mode},
           {"bundle", BundleJson(*rules)}, {"last_bundle_error", problem},
           {"health", problem.is_null() ? "ok" : "degraded"},
           {"max_request_bytes", ipc::kMaxRequestBytes}, {"workers", pool_->size()},
-          {"fail_mode", std::string(ActionName(rules->engine->pack().policy.fail_mode))}};
+          {"fail_mode", std::string(ActionName(rules->engine->pack().policy.fail_mode))},
+          {"clients", clients}};
 }
 
 json Handler::Reload() {

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "agentd/bundle_manager.h"
+#include "agentd/clients.h"
 #include "agentd/subscribers.h"
 #include "agentd/worker_pool.h"
 #include "audit/audit_log.h"
@@ -28,20 +29,29 @@ struct ServiceInfo {
 class Handler {
  public:
   Handler(ServiceInfo info, BundleManager* bundles, audit::AuditLog* audit, WorkerPool* pool,
-          Subscribers* subs)
-      : info_(std::move(info)), bundles_(bundles), audit_(audit), pool_(pool), subs_(subs) {}
+          Subscribers* subs, Clients* clients)
+      : info_(std::move(info)), bundles_(bundles), audit_(audit), pool_(pool), subs_(subs),
+        clients_(clients) {}
 
   // `conn` is the caller's connection (for subscribe). Never throws.
   nlohmann::json Handle(const nlohmann::json& request, const ipc::PeerIdentity& peer,
                         const std::shared_ptr<Connection>& conn);
+  // The connection closed (for the clients it described).
+  void Closed(const Connection* conn) { clients_->Closed(conn); }
   static nlohmann::json Error(const nlohmann::json& id, const std::string& code,
                               const std::string& message);
 
  private:
-  nlohmann::json Scan(const nlohmann::json& req, const ipc::PeerIdentity& peer);
+  nlohmann::json Scan(const nlohmann::json& req, const ipc::PeerIdentity& peer, const Connection* conn);
+  nlohmann::json Attachment(const nlohmann::json& req, const ipc::PeerIdentity& peer);
+  nlohmann::json Policy();
+  nlohmann::json Hello(const nlohmann::json& req, const ipc::PeerIdentity& peer, const Connection* conn);
+  // Appends a finished incident to the audit log and tells the user's subscribers; false (and
+  // logged) when the log refused it.
+  bool Record(audit::Incident* inc, const ipc::PeerIdentity& peer);
   nlohmann::json Decide(const nlohmann::json& req, const ipc::PeerIdentity& peer);
   nlohmann::json History(const nlohmann::json& req, const ipc::PeerIdentity& peer);
-  nlohmann::json Status();
+  nlohmann::json Status(const ipc::PeerIdentity& peer);
   nlohmann::json Reload();
 
   ServiceInfo info_;
@@ -49,13 +59,16 @@ class Handler {
   audit::AuditLog* audit_;
   WorkerPool* pool_;
   Subscribers* subs_;
+  Clients* clients_;
 };
 
 // The Vietnamese and English names of the rule (or aggregate) behind a finding.
 std::pair<std::string, std::string> RuleNames(const RulePack& pack, const Finding& f);
 // What a person reads about a verdict, in Vietnamese and English.
 nlohmann::json VerdictMessage(const ScanResult& r, const RulePack& pack);
-// The text with every finding replaced by its type in brackets ("[CCCD]").
+// What a person reads about a file that could not be scanned.
+nlohmann::json UnscannableMessage(Action action, const std::string& file_name);
+// The text with every finding replaced by a typed placeholder ("[CCCD]", "[SĐT]").
 std::string Redact(std::string_view text, const ScanResult& r);
 nlohmann::json IncidentJson(const audit::Incident& inc);
 nlohmann::json BundleJson(const ActiveRules& rules);

@@ -11,6 +11,9 @@ void LogInfo(const std::string& line);
 void LogWarning(const std::string& line);
 void LogError(const std::string& line);
 
+// The current time as RFC 3339 UTC to the second ("2026-11-22T04:52:12Z").
+std::string UtcNow();
+
 }  // namespace dlp::agentd
 
 #endif  // DLP_SERVICE_AGENTD_LOG_H_

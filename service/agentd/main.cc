@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
   Subscribers subs;
   char host[256] = "localhost";
   gethostname(host, sizeof host - 1);
-  Handler handler({"0.1.0", args.user ? "user" : "system", host}, &bundles, audit.get(), &pool, &subs);
+  Clients clients;
+  Handler handler({"0.1.0", args.user ? "user" : "system", host}, &bundles, audit.get(), &pool, &subs, &clients);
   bundles.OnChange([&subs](const ActiveRules& r) {
     subs.Publish(std::nullopt, nlohmann::json({{"v", 1}, {"event", "bundle"}, {"bundle", BundleJson(r)}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   });

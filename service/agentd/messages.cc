@@ -35,6 +35,39 @@ nlohmann::json VerdictMessage(const ScanResult& r, const RulePack& pack) {
                      "and give a reason."}};
 }
 
+nlohmann::json UnscannableMessage(Action action, const std::string& file_name) {
+  if (action == Action::kBlock)
+    return {{"vi", "Đã chặn tệp \"" + file_name + "\": không đọc được nội dung để kiểm tra, và chính "
+                   "sách không cho gửi tệp chưa kiểm tra lên nền tảng này."},
+            {"en", "Blocked file \"" + file_name + "\": its content cannot be checked, and policy does "
+                   "not allow unchecked files to go to this platform."}};
+  if (action == Action::kWarn)
+    return {{"vi", "Không kiểm tra được nội dung tệp \"" + file_name + "\". Hãy tự xác định tệp không "
+                   "chứa bí mật nhà nước hay dữ liệu cá nhân trước khi gửi, và ghi rõ lý do."},
+            {"en", "The content of \"" + file_name + "\" cannot be checked. Make sure it holds no state "
+                   "secret or personal data before sending, and give a reason."}};
+  return {{"vi", "Tệp được phép gửi."}, {"en", "The file may be sent."}};
+}
+
+namespace {
+
+// The placeholder a cadre reads in redacted text: short, in Vietnamese where the type has a
+// common abbreviation ("[SĐT]" is what a phone number is called on every form).
+std::string Placeholder(const std::string& type) {
+  static const std::pair<const char*, const char*> kLabels[] = {
+      {"phone", "SĐT"}, {"email", "EMAIL"}, {"bank_account", "STK"}, {"credit_card", "SỐ THẺ"},
+      {"passport", "HỘ CHIẾU"}, {"license_plate", "BIỂN SỐ"}, {"credential", "MẬT KHẨU/KHÓA"},
+      {"secret_marking", "ĐỘ MẬT"}, {"secret_handling_mark", "DẤU MẬT"},
+      {"sensitive_personal", "DỮ LIỆU NHẠY CẢM"}, {"vietqr", "MÃ QR"}};
+  for (const auto& [t, label] : kLabels)
+    if (type == t) return label;
+  std::string label = type;  // cccd, cmnd, mst, bhxh, bhyt, iban: already what people call them
+  for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return label;
+}
+
+}  // namespace
+
 std::string Redact(std::string_view text, const ScanResult& r) {
   std::vector<const Finding*> spans;
   for (const auto& f : r.findings)
@@ -49,9 +82,7 @@ std::string Redact(std::string_view text, const ScanResult& r) {
       continue;
     }
     out.append(text.substr(pos, f->start - pos));
-    std::string label = f->type;
-    for (char& c : label) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    out += "[" + label + "]";
+    out += "[" + Placeholder(f->type) + "]";
     pos = f->end;
   }
   out.append(text.substr(std::min<uint64_t>(pos, text.size())));

@@ -120,6 +120,7 @@ void Server::Serve(int fd) {
       subscribed = true;
   }
   subs_->Remove(conn.get());
+  handler_->Closed(conn.get());
   {
     std::lock_guard<std::mutex> lock(users_mu_);
     if (--per_user_[peer.uid] == 0) per_user_.erase(peer.uid);

@@ -3,8 +3,8 @@
 //
 // Chromium-family browsers start it as `dlp-nmhost chrome-extension://ID/` (on Windows also
 // --parent-window=N), Firefox as `dlp-nmhost /path/to/manifest.json EXTENSION_ID`. The caller is
-// only reported on stderr: the service identifies the user from the socket, and the extension's
-// own messages say what they are. Exits 0 when the browser closes stdin (after relaying replies
+// passed on to the service in the host's hello (see relay.h): the user comes from the socket, the
+// extension's origin from the browser, never from the extension's own messages. Exits 0 when the browser closes stdin (after relaying replies
 // still owed for messages already sent).
 #include <poll.h>
 #include <signal.h>
@@ -16,6 +16,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <string>
+#include <vector>
 
 #include "ipc/unix_socket.h"
 #include "nmhost/relay.h"
@@ -37,7 +38,7 @@ constexpr int kDrainMs = 30000;
 int main(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
   std::string socket_path = dlp::ipc::DefaultSocketPath(false);
-  std::string caller;
+  std::vector<std::string> callers;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--socket" && i + 1 < argc) {
@@ -48,15 +49,17 @@ int main(int argc, char** argv) {
     } else if (a.rfind("--", 0) == 0) {
       continue;  // --parent-window=N and future browser flags
     } else {
-      caller += (caller.empty() ? "" : " ") + a;
+      callers.push_back(a);
     }
   }
+  // Chromium passes the origin; Firefox the manifest's path and then the extension's id.
+  std::string caller = callers.empty() ? "" : callers.size() >= 2 ? callers[1] : callers[0];
   if (std::getenv("DLP_NMHOST_DEBUG"))
     std::fprintf(stderr, "dlp-nmhost: caller %s, service %s\n", caller.c_str(),
                  socket_path.c_str());
 
   dlp::nmhost::StdioChannel browser(STDIN_FILENO, STDOUT_FILENO);
-  dlp::nmhost::Relay relay(socket_path, &browser);
+  dlp::nmhost::Relay relay(socket_path, caller, &browser);
   bool stdin_open = true;
   auto drain_deadline = std::chrono::steady_clock::time_point::max();
 

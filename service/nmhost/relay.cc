@@ -23,8 +23,9 @@ void Diag(const std::string& msg) { std::fprintf(stderr, "dlp-nmhost: %s\n", msg
 
 }  // namespace
 
-Relay::Relay(std::string socket_path, StdioChannel* browser)
-    : path_(std::move(socket_path)), browser_(browser), in_(kMaxFromService) {}
+Relay::Relay(std::string socket_path, std::string origin, StdioChannel* browser)
+    : path_(std::move(socket_path)), origin_(std::move(origin)), browser_(browser),
+      in_(kMaxFromService) {}
 
 Relay::~Relay() {
   if (fd_ >= 0) close(fd_);
@@ -50,7 +51,10 @@ bool Relay::Connect() {
   fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
   fd_ = fd;
   in_ = ipc::FrameDecoder(kMaxFromService);
-  out_.clear();
+  json hello = {{"v", 1}, {"id", "nmhost-hello"}, {"op", "hello"}, {"client", "nmhost"}};
+  if (!origin_.empty()) hello["origin"] = origin_;
+  out_ = ipc::EncodeFrame(hello.dump(-1, ' ', false, json::error_handler_t::replace));
+  hello_reply_owed_ = true;
   return true;
 }
 
@@ -112,6 +116,11 @@ bool Relay::OnServiceReadable() {
     // Replies come in request order; pushed events ({"event": ...} without "ok") come between.
     json r = json::parse(frame, nullptr, false);
     bool event = r.is_object() && r.contains("event") && !r.contains("ok");
+    if (!event && hello_reply_owed_) {
+      hello_reply_owed_ = false;
+      if (!r.is_object() || r.value("ok", false) != true) Diag("the service refused the host's hello");
+      continue;
+    }
     json id = nullptr;
     if (!event && !pending_.empty()) {
       id = std::move(pending_.front());

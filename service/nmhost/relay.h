@@ -3,7 +3,9 @@
 // browser unchanged. The relay decides nothing: it only answers for the service when the service
 // cannot (unreachable or dropped: "unavailable"), when the browser sent something that is not a
 // JSON object ("not_json"), or when a reply exceeds the browser's 1 MiB limit ("too_large").
-// The connection is opened on the first message and reopened on the next message after a drop.
+// The connection is opened on the first message and reopened on the next message after a drop;
+// each new connection starts with the host's own hello naming the caller the browser reported
+// (its reply is not relayed), so the service knows which extension speaks on it.
 //
 // Thread safety: a Relay belongs to one thread (the host's poll loop).
 #ifndef DLP_SERVICE_NMHOST_RELAY_H_
@@ -21,7 +23,8 @@ namespace dlp::nmhost {
 
 class Relay {
  public:
-  Relay(std::string socket_path, StdioChannel* browser);
+  // `origin`: the calling extension as the browser named it ("" if none).
+  Relay(std::string socket_path, std::string origin, StdioChannel* browser);
   ~Relay();
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
@@ -43,6 +46,8 @@ class Relay {
   bool Connect();
 
   std::string path_;
+  std::string origin_;
+  bool hello_reply_owed_ = false;  // the first reply on a connection answers our own hello
   StdioChannel* browser_;
   int fd_ = -1;
   std::string out_;                     // frames not yet sent to the service
