@@ -18,7 +18,7 @@ export const CHROMIUM_ID = 'fkildceildknkhoiinifeenocliiglgl';
 export const GECKO_ID = 'dlp-guard@vn-dlp';
 export const NATIVE_HOST = 'com.vn_dlp.agent';
 
-const BACKGROUND = ['common/policy.js', 'common/i18n.js', 'background/native.js',
+const BACKGROUND = ['common/policy.js', 'common/i18n.js', 'common/verdict.js', 'background/native.js',
   'background/verdicts.js', 'background/worker.js'];
 
 function args(argv) {

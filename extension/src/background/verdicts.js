@@ -3,7 +3,7 @@
 (function (root) {
   'use strict';
 
-  const RANK = { allow: 0, warn: 1, block: 2 };
+  const { RANK } = root.DLP.verdict;
 
   // The verdict for a page whose service did not answer: `failMode` from the policy for this
   // destination's group; the message names the cause so the cadre knows it is not their text.
@@ -39,21 +39,6 @@
     return v;
   }
 
-  // Several verdicts (the files of one upload): the strictest wins, with every finding shown.
-  function combine(verdicts) {
-    if (verdicts.length === 1) return verdicts[0];
-    let worst = verdicts[0];
-    for (const v of verdicts) if (RANK[v.action] > RANK[worst.action]) worst = v;
-    const out = Object.assign({}, worst);
-    out.findings = verdicts.flatMap((v) => v.findings || []);
-    out.incidents = verdicts.map((v) => v.incident).filter((i) => i !== undefined);
-    out.may_override = verdicts.every((v) => v.action !== 'block');
-    out.needs_justification = verdicts.some((v) => v.needs_justification);
-    out.unavailable = verdicts.some((v) => v.unavailable);
-    delete out.redacted;
-    return out;
-  }
-
   root.DLP = root.DLP || {};
-  root.DLP.verdicts = { RANK, unavailableVerdict, fromReply, combine };
+  root.DLP.verdicts = { unavailableVerdict, fromReply };
 })(globalThis);

@@ -6,7 +6,7 @@
 (function () {
   'use strict';
   const rt = (globalThis.chrome && globalThis.chrome.runtime) || globalThis.browser.runtime;
-  const { insert: I, dialog, i18n, files: F, ours } = globalThis.DLP;
+  const { insert: I, dialog, i18n, files: F, ours, verdict: V } = globalThis.DLP;
 
   const TIMEOUT_MS = 25000;
   const REDACT_MAX_BYTES = 512 * 1024;  // a redacted copy must fit the host's 1 MiB reply limit
@@ -167,19 +167,6 @@
     return verdicts;
   }
 
-  function combined(verdicts) {
-    if (verdicts.length === 1) return verdicts[0];
-    const rank = { allow: 0, warn: 1, block: 2 };
-    let worst = verdicts[0];
-    for (const v of verdicts) if (rank[v.action] > rank[worst.action]) worst = v;
-    return Object.assign({}, worst, {
-      findings: verdicts.flatMap((v) => v.findings || []),
-      justifying: [],
-      incidents: verdicts.map((v) => v.incident).filter((i) => i !== undefined),
-      unavailable: verdicts.some((v) => v.unavailable),
-    });
-  }
-
   function fileLines(list, verdicts) {
     return list.map((f, i) => ({ name: `${f.name} (${Math.max(1, Math.round(f.size / 1024))} KB)`,
                                  masked: verdicts[i].action === 'allow' ? '' : verdicts[i].action === 'block'
@@ -192,7 +179,7 @@
     if (!list.length) return guardText(channel, text, deliver, { redactable });
     const verdicts = await verdictForFiles(list, channel);
     if (text) verdicts.unshift(await verdictFor({ type: 'scan', channel, text }));
-    const v = combined(verdicts);
+    const v = V.combine(verdicts);
     if (v.action === 'allow') {
       deliver(text, list);
       return;
@@ -350,7 +337,7 @@
     pageReady.then(async () => {
       if (!page.guarded) return I.replayFileInput(input);
       const verdicts = await verdictForFiles(list, 'upload');
-      const v = combined(verdicts);
+      const v = V.combine(verdicts);
       if (v.action === 'allow' ||
           (await decide(v, 'upload', { extraFindings: fileLines(list, verdicts) })) === 'continue') {
         I.replayFileInput(input);
