@@ -39,6 +39,13 @@ TEST_CASE("dlp-agentctl: every command against the real service", "[agentd][ctl]
   CHECK(st.out.find("user mode") != std::string::npos);
   CHECK(st.out.find("vn-default (built-in pack)") != std::string::npos);
   CHECK(st.out.find("health: ok") != std::string::npos);
+  CHECK(st.out.find("clients: none has said hello") != std::string::npos);
+  // A browser extension connected through its host is listed with the origin the host reported.
+  dlp::test::Client ext(d.socket());
+  REQUIRE(dlp::test::Ok(ext.Call({{"op", "hello"}, {"client", "nmhost"}, {"origin", "chrome-extension://abc/"}})));
+  REQUIRE(dlp::test::Ok(ext.Call({{"op", "hello"}, {"client", "extension"}, {"browser", "chromium"}, {"version", "0.1.0"}})));
+  st = d.Ctl({"status"});
+  CHECK(st.out.find("client:  extension (chromium) 0.1.0, chrome-extension://abc/, connected since") != std::string::npos);
   json sj = json::parse(d.Ctl({"status", "--json"}).out);
   CHECK(sj["mode"] == "user");
 

@@ -152,6 +152,18 @@ int CmdStatus(const CommandLine& cl) {
     std::cout << "last bundle error: none\n";
   std::cout << "workers: " << Num(r, "workers") << "; max request " << Num(r, "max_request_bytes")
             << " bytes; fail mode: " << Str(r, "fail_mode", "?") << "\n";
+  // The hooks of this user: a browser extension that is gone means paste there is unguarded.
+  const json clients = r.value("clients", json::array());
+  if (clients.empty()) std::cout << "clients: none has said hello\n";
+  for (const auto& c : clients) {
+    std::cout << "client:  " << Str(c, "client", "?");
+    if (c.contains("browser")) std::cout << " (" << Str(c, "browser") << ")";
+    if (c.contains("version")) std::cout << " " << Str(c, "version");
+    if (c.contains("origin")) std::cout << ", " << Str(c, "origin");
+    std::cout << (c.value("connected", false) ? ", connected since " + Str(c, "since")
+                                              : ", gone since " + Str(c, "last_seen"))
+              << "\n";
+  }
   return kExitOk;
 }
 
