@@ -24,7 +24,9 @@
     .lead { font-weight: 600; }
     ul { margin: 4px 0 12px; padding-left: 20px; }
     li { margin: 2px 0; }
-    .masked { font-family: "DejaVu Sans Mono", monospace; background: #f1f3f5; padding: 0 4px;
+    /* Not a monospace face: Chromium on Debian draws stacked Vietnamese diacritics in DejaVu Sans
+       Mono wrongly ("TỐI" came out as "TÔI"). */
+    .masked { font-family: inherit; font-weight: 600; background: #f1f3f5; padding: 0 4px;
               border-radius: 3px; white-space: nowrap; }
     .todo { background: #f6f8fa; border-left: 4px solid #8c959f; padding: 8px 12px; border-radius: 4px; }
     label { display: block; font-weight: 600; margin: 10px 0 4px; }
@@ -107,7 +109,7 @@
     if (spec.allowContinue || spec.allowRedact) {
       add('cancel', t('btn_cancel'), false);
       if (spec.allowRedact) add('redact', t('btn_redact'), true);
-      if (spec.allowContinue) add('continue', t('btn_continue'), !spec.allowRedact);
+      if (spec.allowContinue) add('continue', spec.continueLabel || t('btn_continue'), !spec.allowRedact);
     } else {
       add('close', t('btn_close'), true);
     }

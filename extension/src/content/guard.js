@@ -119,6 +119,7 @@
       more: all.length > shown.length ? t('finding_more', all.length - shown.length) : '',
       todo: t(`todo_${kind}`),
       allowContinue: v.action === 'warn',
+      continueLabel: t(`continue_${channel}`),
       allowRedact: v.action === 'warn' && !v.unavailable && !!opts.redactable,
       needsReason: v.action === 'warn',
     });

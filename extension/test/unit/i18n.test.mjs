@@ -31,6 +31,6 @@ test('both languages have the same messages, all non-empty, Vietnamese with its 
     .map((f) => fs.readFileSync(new URL(`../../src/${f}`, import.meta.url), 'utf8')).join('\n');
   const used = new Set([...code.matchAll(/(?<![A-Za-z])t\((?:[a-z.]+, )?'([a-z_]+)'/g)].map((m) => m[1]));
   for (const kind of ['block', 'warn', 'unavailable']) for (const p of ['title', 'todo']) used.add(`${p}_${kind}`);
-  for (const ch of ['paste', 'drop', 'submit', 'upload']) { used.add(`channel_${ch}`); used.add(`lead_${ch}`); }
+  for (const ch of ['paste', 'drop', 'submit', 'upload']) { used.add(`channel_${ch}`); used.add(`lead_${ch}`); used.add(`continue_${ch}`); }
   for (const k of used) assert.ok(vi[k], `missing message ${k}`);
 });

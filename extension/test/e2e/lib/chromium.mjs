@@ -36,7 +36,7 @@ export async function launchChromium({ extDir, userDataDir, socket, port, headle
     '--lang=vi', '--window-size=1280,900',
   ];
   if (headless) args.push('--headless=new');
-  const env = { ...process.env, DLP_AGENT_SOCKET: socket, LANG: 'vi_VN.UTF-8', LANGUAGE: 'vi' };
+  const env = { ...process.env, DLP_AGENT_SOCKET: socket, LANG: 'C.UTF-8', LANGUAGE: 'vi' };
   if (logFile) env.CHROME_LOG_FILE = logFile;
   const ctx = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,

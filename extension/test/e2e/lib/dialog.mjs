@@ -117,11 +117,12 @@ export async function readDialog(page, dlg) {
   });
   if (exceptionDetails) throw new Error(`reading the dialog failed: ${exceptionDetails.text}`);
   const info = result.value;
-  // The serialisation the brief asks for: DOM.getOuterHTML of the host (closed shadow included
-  // when pierced is not possible, so also keep the shadow root's own markup above).
+  // The host's serialisation with its closed shadow tree (<template shadowrootmode="closed">),
+  // as DevTools sees it; older Chromium without includeShadowDOM: the shadow root's own markup.
   try {
-    const { outerHTML } = await cdp.send('DOM.getOuterHTML', { nodeId: dlg.shadowRootId });
-    info.outerHTML = outerHTML;
+    const { outerHTML } = await cdp.send('DOM.getOuterHTML', { nodeId: dlg.nodeId, includeShadowDOM: true });
+    info.outerHTML = outerHTML.includes('shadowroot') ? outerHTML
+      : (await cdp.send('DOM.getOuterHTML', { nodeId: dlg.shadowRootId })).outerHTML;
   } catch { info.outerHTML = info.html; }
   return info;
 }

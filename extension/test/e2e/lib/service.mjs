@@ -213,3 +213,26 @@ export function missingExtensionFiles(dir) {
   }
   return [...new Set(missing)];
 }
+
+// Skips a whole e2e file when a browser or tool is missing. Run directly (`node file.mjs`) the
+// process exits 77, ctest's SKIP_RETURN_CODE. Under `node --test` the file runs in a child whose
+// exit code the runner turns into a failure, so there the skip is reported as a skipped test
+// (the runner then exits 0).
+export async function skipFile(reason) {
+  console.log(`# SKIP: ${reason}`);
+  if (process.env.NODE_TEST_CONTEXT) {
+    const { test } = await import('node:test');
+    test(`e2e skipped: ${reason}`, { skip: reason }, () => {});
+    return;
+  }
+  process.exit(77);
+}
+
+// Ends what a test file started when it is interrupted (ctest's timeout, Ctrl+C): `kill` must be
+// synchronous. Playwright ends its own browsers on exit.
+export function killOnExit(kill) {
+  process.on('exit', () => { try { kill(); } catch { /* best effort */ } });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(sig, () => { try { kill(); } catch { /* best effort */ } process.exit(128 + (sig === 'SIGINT' ? 2 : sig === 'SIGTERM' ? 15 : 1)); });
+  }
+}

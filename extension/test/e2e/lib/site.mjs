@@ -66,7 +66,7 @@ const CHATGPT_PAGE = String.raw`<!doctype html>
 <style>
   html, body { margin: 0; padding: 0; font: 16px "DejaVu Sans", sans-serif; background: #fff; }
   #composer { position: absolute; left: 0; top: 0; width: 720px; }
-  #prompt { display: block; box-sizing: border-box; width: 720px; height: 240px; margin: 0; font-size: 18px; }
+  #prompt { display: block; box-sizing: border-box; width: 720px; height: 240px; margin: 0; font: 18px "DejaVu Sans", sans-serif; }
   #bar { height: 40px; }
   #frame { position: absolute; left: 0; top: 330px; width: 720px; height: 230px; border: 1px solid #999; }
   #log { position: absolute; left: 740px; top: 0; width: 500px; }
@@ -104,8 +104,8 @@ form.addEventListener('submit', async (e) => {
   document.getElementById('log').append(li);
   await post('/backend-api/conversation', body);
 });
-files.addEventListener('change', async () => {
-  for (const f of files.files) {
+async function attach(list) {
+  for (const f of list) {
     const text = await f.text();
     attached.push({ name: f.name, text });
     window.__dlpPage.uploads.push({ name: f.name, text });
@@ -115,7 +115,14 @@ files.addEventListener('change', async () => {
     document.getElementById('attachments').append(li);
     await post('/backend-api/files', { name: f.name, text });
   }
-  files.value = '';
+}
+files.addEventListener('change', async () => { await attach([...files.files]); files.value = ''; });
+// Files dropped on the composer are attached like ChatGPT does; dropped text goes to the textarea
+// by the browser's default action.
+form.addEventListener('dragover', (e) => { if (e.dataTransfer && [...e.dataTransfer.types].includes('Files')) e.preventDefault(); });
+form.addEventListener('drop', (e) => {
+  report('drop', { files: e.dataTransfer ? e.dataTransfer.files.length : 0, defaultPrevented: e.defaultPrevented });
+  if (e.dataTransfer && e.dataTransfer.files.length) { e.preventDefault(); attach([...e.dataTransfer.files]); }
 });
 addEventListener('load', () => geometry(ta));
 </script>
@@ -124,7 +131,7 @@ addEventListener('load', () => geometry(ta));
 const EMBED_PAGE = String.raw`<!doctype html>
 <html lang="vi"><head><meta charset="utf-8"><title>embed</title>
 <style>html, body { margin: 0; font: 16px "DejaVu Sans", sans-serif; }
-#frame-prompt { box-sizing: border-box; width: 700px; height: 150px; font-size: 18px; }</style></head>
+#frame-prompt { box-sizing: border-box; width: 700px; height: 150px; font: 18px "DejaVu Sans", sans-serif; }</style></head>
 <body>
 <textarea id="frame-prompt" placeholder="Khung nhúng"></textarea>
 <button id="frame-send" aria-label="Send prompt" data-testid="send-button">Gửi</button>
@@ -244,6 +251,7 @@ export class Site {
       if (req.method === 'GET' && (url.pathname === '/' || url.pathname.startsWith('/c/'))) return send(200, 'text/html; charset=utf-8', CHATGPT_PAGE);
       if (req.method === 'GET' && url.pathname === '/app') return send(200, 'text/html; charset=utf-8', GEMINI_PAGE);
       if (req.method === 'GET' && url.pathname === '/embed') return send(200, 'text/html; charset=utf-8', EMBED_PAGE);
+      if (url.pathname === '/favicon.ico') { res.writeHead(204); return res.end(); }
       if (req.method === 'POST') return send(200, 'application/json', '{"ok":true}');
       return send(404, 'text/plain', 'not found');
     });
