@@ -375,3 +375,20 @@ TEST_CASE("agentd: status lists the user's clients that said hello", "[agentd]")
   for (int i = 0; i < 50 && Status(ctl)["clients"][0]["connected"] == true; ++i) usleep(20000);
   CHECK(Status(ctl)["clients"][0]["connected"] == false);
 }
+
+TEST_CASE("agentd: rules gives names and explanations, never patterns", "[agentd]") {
+  Agentd d("rules");
+  d.Start();
+  Client c(d.socket());
+  json r = c.Call({{"op", "rules"}});
+  REQUIRE(Ok(r));
+  CHECK(r["bundle"]["name"] == "vn-default");
+  std::map<std::string, json> by_id;
+  for (const auto& x : r["rules"]) by_id[x["rule"]] = x;
+  REQUIRE(by_id.count("vn.id.cccd"));
+  CHECK(by_id["vn.id.cccd"]["name_vi"] == "Số căn cước công dân (CCCD)");
+  CHECK_FALSE(by_id["vn.id.cccd"]["explanation_vi"].get<std::string>().empty());
+  CHECK(by_id.count("vn.bulk.contacts"));  // aggregates too
+  CHECK(r.dump().find("patterns") == std::string::npos);
+  CHECK(r.dump().find("keywords") == std::string::npos);
+}

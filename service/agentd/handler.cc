@@ -72,6 +72,7 @@ json Handler::Handle(const json& req, const ipc::PeerIdentity& peer, const std::
   else if (op == "history") reply = History(req, peer);
   else if (op == "status") reply = Status(peer);
   else if (op == "policy") reply = Policy();
+  else if (op == "rules") reply = Rules();
   else if (op == "hello") reply = Hello(req, peer, conn.get());
   else if (op == "reload") reply = Reload();
   else if (op == "subscribe") {
@@ -231,6 +232,20 @@ json Handler::Policy() {
   return {{"ok", true}, {"bundle", {{"name", rules->name}, {"version", rules->version}}},
           {"default_group", p.default_group}, {"fail_mode", std::string(ActionName(p.fail_mode))},
           {"groups", groups}};
+}
+
+json Handler::Rules() {
+  auto rules = bundles_->Active();
+  const RulePack& pack = rules->engine->pack();
+  json out = json::array();
+  auto add = [&out](const std::string& id, const std::string& type, Severity sev, const auto& r) {
+    out.push_back({{"rule", id}, {"type", type}, {"severity", std::string(SeverityName(sev))},
+                   {"name_vi", r.name_vi}, {"name_en", r.name_en},
+                   {"explanation_vi", r.explanation_vi}, {"explanation_en", r.explanation_en}});
+  };
+  for (const auto& r : pack.rules) add(r.id, r.type, r.severity, r);
+  for (const auto& a : pack.aggregates) add(a.id, a.type, a.severity, a);
+  return {{"ok", true}, {"bundle", {{"name", rules->name}, {"version", rules->version}}}, {"rules", out}};
 }
 
 json Handler::Hello(const json& req, const ipc::PeerIdentity& peer, const Connection* conn) {

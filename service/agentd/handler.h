@@ -45,6 +45,7 @@ class Handler {
   nlohmann::json Scan(const nlohmann::json& req, const ipc::PeerIdentity& peer, const Connection* conn);
   nlohmann::json Attachment(const nlohmann::json& req, const ipc::PeerIdentity& peer);
   nlohmann::json Policy();
+  nlohmann::json Rules();
   nlohmann::json Hello(const nlohmann::json& req, const ipc::PeerIdentity& peer, const Connection* conn);
   // Appends a finished incident to the audit log and tells the user's subscribers; false (and
   // logged) when the log refused it.

@@ -43,6 +43,7 @@ void TrayApp::Start() {
   connect(&client_, &AgentClient::Connected, this, [this] {
     TestLog("connected");
     RefreshStatus();
+    RefreshRules();
     if (history_) history_->Refresh();
   });
   connect(&client_, &AgentClient::Disconnected, this, [this] {
@@ -87,6 +88,14 @@ void TrayApp::RefreshStatus() {
     UpdateState();
   });
   if (!client_.connected()) UpdateState();
+}
+
+void TrayApp::RefreshRules() {
+  client_.Request({{"op", "rules"}}, [this](const QJsonObject& r) {
+    if (!r.value("ok").toBool()) return;
+    names_.AddCatalog(r.value("rules").toArray());
+    if (history_) history_->Refresh();
+  });
 }
 
 void TrayApp::UpdateState() {
@@ -142,6 +151,7 @@ void TrayApp::OnEvent(const QJsonObject& event) {
   if (kind == "bundle") {
     TestLog("event bundle");
     RefreshStatus();
+    RefreshRules();
     return;
   }
   Incident i;

@@ -34,6 +34,7 @@ class TrayApp : public QObject {
 
  private:
   void RefreshStatus();
+  void RefreshRules();  // the rules' names and explanations, for the history window
   void UpdateState();
   void BuildMenu();
   void OnEvent(const QJsonObject& event);

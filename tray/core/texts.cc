@@ -133,9 +133,12 @@ QString Texts::DetailsHtml(const Incident& i, const RuleNames& names) {
     return QString("<tr><td><b>%1</b></td><td>%2</td></tr>").arg(k.toHtmlEscaped(), v.toHtmlEscaped());
   };
   QString rules;
-  for (const QString& r : i.rules)
-    rules += QString("<li>%1 <small>(%2)</small></li>")
-                 .arg(names.Name(r, g_lang).toHtmlEscaped(), r.toHtmlEscaped());
+  for (const QString& r : i.rules) {
+    const QString why = names.Explanation(r, g_lang);
+    rules += QString("<li>%1 <small>(%2)</small>%3</li>")
+                 .arg(names.Name(r, g_lang).toHtmlEscaped(), r.toHtmlEscaped(),
+                      why.isEmpty() ? QString() : "<br>" + why.toHtmlEscaped());
+  }
   QString html = "<table cellspacing='4'>";
   html += row(tr("Incident"), QString::number(i.id));
   html += row(tr("Time"), Time(i.time));

@@ -160,6 +160,24 @@ class TrayCoreTest : public QObject {
     QVERIFY(html.contains("&lt;b&gt;x&lt;/b&gt;"));
   }
 
+  void DetailsExplainEachRuleFromTheCatalogue() {
+    RuleNames names;
+    QJsonArray catalogue{QJsonObject{
+        {"rule", "vn.contact.phone"}, {"name_vi", QString::fromUtf8("Số điện thoại")},
+        {"name_en", "Phone number"},
+        {"explanation_vi", QString::fromUtf8("Số điện thoại là dữ liệu cá nhân.")},
+        {"explanation_en", "A phone number is personal data."}}};
+    names.AddCatalog(catalogue);
+    // A later scan's finding renames it but keeps the explanation.
+    names.Add("vn.contact.phone", QString::fromUtf8("Số điện thoại"), "Phone number");
+    Incident i = Make(3, "warn", "paste", "https://chatgpt.com/", "phone", "09** *** *78");
+    i.rules = QStringList{"vn.contact.phone", "vn.removed.rule"};
+    const QString html = Texts::DetailsHtml(i, names);
+    QVERIFY(html.contains(QString::fromUtf8("Số điện thoại là dữ liệu cá nhân.")));
+    QVERIFY(html.contains("vn.removed.rule"));  // a rule no longer in the bundle shows its id
+    QCOMPARE(names.Explanation("vn.removed.rule", "vi"), QString());
+  }
+
   void GuardedAppsMatchByClassOrProcess() {
     GuardedApps apps;
     QString err;
