@@ -12,6 +12,8 @@ packages=(
   # Real-client tests: Debian's browsers, an X server, clipboard and input tools, screenshots
   chromium xvfb xauth xclip xdotool x11-apps imagemagick firefox-esr trayer fonts-dejavu-core
   zip
+  # Fleet: rule updates over HTTPS (libcurl), and the real servers its tests run against
+  libcurl4-openssl-dev nginx-light rsyslog rsyslog-openssl openssl
 )
 # The extension's tests run on Node; the machine's own Node is used when there is one.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

@@ -4,9 +4,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <iostream>
 #include <thread>
+#include <vector>
 
 #include "agentd/bundle_manager.h"
 #include "agentd/handler.h"
@@ -14,6 +16,9 @@
 #include "agentd/paths.h"
 #include "agentd/server.h"
 #include "audit/audit_log.h"
+#include "fleet/config_file.h"
+#include "fleet/syslog_forwarder.h"
+#include "fleet/updater.h"
 
 namespace {
 
@@ -26,25 +31,63 @@ const char kUsage[] =
     "  --trusted-keys DIR   officers' public keys (*.pub) that may sign bundles\n"
     "  --workers N          scan threads (default: number of CPUs, at most 8)\n"
     "  --retention-days N   delete incidents older than N days (default 365)\n"
-    "  --poll-ms N          how often the bundle directory is checked (default 2000)\n";
+    "  --poll-ms N          how often the bundle directory is checked (default 2000)\n"
+    "  --config FILE        settings as key = value lines, keys named as these flags (default\n"
+    "                       /etc/dlp-agent/agentd.conf, or agentd.conf in the user's XDG config\n"
+    "                       directory with --user); flags given here win over the file\n"
+    "Fleet (docs/FLEET.md):\n"
+    "  --update-url URL     poll https://, http://, file:// or a directory for the current bundle\n"
+    "  --update-interval S  seconds between checks, jittered +/-25% (default 900)\n"
+    "  --update-max-backoff S  longest wait after repeated errors (default 3600)\n"
+    "  --update-ca FILE     trust only this CA (PEM) for the update server\n"
+    "  --siem URL           forward incidents as RFC 5424 syslog: tls://HOST:PORT (RFC 5425) or\n"
+    "                       tcp://HOST:PORT (plain, for a relay on this machine)\n"
+    "  --siem-ca FILE       trust only this CA (PEM) for the collector (default: system store)\n"
+    "  --siem-cert FILE, --siem-key FILE  client certificate and key (PEM) for mutual TLS\n"
+    "  --siem-server-name NAME  name (or IP) the collector's certificate must carry (default HOST)\n"
+    "  --siem-format F      rfc5424 (structured data, default) or ecs (ECS JSON as the message)\n"
+    "  --siem-max-backoff S longest wait between reconnection attempts (default 300)\n";
 
 struct Args {
   bool user = false;
-  std::string socket, state_dir, bundle_dir, trusted_keys;
+  std::string socket, state_dir, bundle_dir, trusted_keys, config;
   int workers = 0, retention_days = 365, poll_ms = 2000;
+  std::string update_url, update_ca;
+  int update_interval = 900, update_max_backoff = 3600;
+  std::string siem, siem_ca, siem_cert, siem_key, siem_server_name, siem_format = "rfc5424";
+  int siem_max_backoff = 300;
 };
 
-bool Parse(int argc, char** argv, Args* a) {
-  for (int i = 1; i < argc; ++i) {
+bool Parse(const std::vector<std::string>& argv, Args* a) {
+  const size_t argc = argv.size();
+  for (size_t i = 0; i < argc; ++i) {
     std::string s = argv[i];
     auto next = [&](std::string* out) {
       if (i + 1 >= argc) return false;
       *out = argv[++i];
       return true;
     };
+    auto seconds = [&](int* out) {
+      std::string v;
+      if (!next(&v)) return false;
+      *out = std::max(1, std::atoi(v.c_str()));
+      return true;
+    };
     std::string v;
     if (s == "--help" || s == "-h") { std::cout << kUsage; std::exit(0); }
     else if (s == "--user") a->user = true;
+    else if (s == "--config") { if (!next(&a->config)) return false; }
+    else if (s == "--update-url") { if (!next(&a->update_url)) return false; }
+    else if (s == "--update-ca") { if (!next(&a->update_ca)) return false; }
+    else if (s == "--update-interval") { if (!seconds(&a->update_interval)) return false; }
+    else if (s == "--update-max-backoff") { if (!seconds(&a->update_max_backoff)) return false; }
+    else if (s == "--siem") { if (!next(&a->siem)) return false; }
+    else if (s == "--siem-ca") { if (!next(&a->siem_ca)) return false; }
+    else if (s == "--siem-cert") { if (!next(&a->siem_cert)) return false; }
+    else if (s == "--siem-key") { if (!next(&a->siem_key)) return false; }
+    else if (s == "--siem-server-name") { if (!next(&a->siem_server_name)) return false; }
+    else if (s == "--siem-format") { if (!next(&a->siem_format)) return false; }
+    else if (s == "--siem-max-backoff") { if (!seconds(&a->siem_max_backoff)) return false; }
     else if (s == "--socket") { if (!next(&a->socket)) return false; }
     else if (s == "--state-dir") { if (!next(&a->state_dir)) return false; }
     else if (s == "--bundle-dir") { if (!next(&a->bundle_dir)) return false; }
@@ -57,12 +100,40 @@ bool Parse(int argc, char** argv, Args* a) {
   return true;
 }
 
+// The configuration file's settings as flags, then the command line's, so the latter win.
+// --user and --config are looked for first: they decide which file is read.
+bool CollectArgs(int argc, char** argv, std::vector<std::string>* out) {
+  std::vector<std::string> cli(argv + 1, argv + argc);
+  bool user = false;
+  std::string config;
+  for (size_t i = 0; i < cli.size(); ++i) {
+    if (cli[i] == "--user") user = true;
+    if (cli[i] == "--config" && i + 1 < cli.size()) config = cli[i + 1];
+  }
+  bool required = !config.empty();
+  if (!required) {
+    const char* xdg = std::getenv("XDG_CONFIG_HOME");
+    const char* home = std::getenv("HOME");
+    config = !user ? "/etc/dlp-agent/agentd.conf"
+             : xdg && *xdg ? std::string(xdg) + "/dlp-agent/agentd.conf"
+                           : std::string(home ? home : "/tmp") + "/.config/dlp-agent/agentd.conf";
+  }
+  dlp::Status s = dlp::fleet::ReadConfigFile(config, out);
+  if (!s.ok() && (required || s.code() != dlp::Status::Code::kNotFound)) {
+    std::cerr << "dlp-agentd: " << s.message() << "\n";
+    return false;
+  }
+  out->insert(out->end(), cli.begin(), cli.end());
+  return true;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   using namespace dlp::agentd;
   Args args;
-  if (!Parse(argc, argv, &args)) return 2;
+  std::vector<std::string> argl;
+  if (!CollectArgs(argc, argv, &argl) || !Parse(argl, &args)) return 2;
   Paths paths = DefaultPaths(args.user);
   if (!args.socket.empty()) paths.socket = args.socket;
   if (!args.state_dir.empty()) paths.state_dir = args.state_dir;
@@ -99,6 +170,63 @@ int main(int argc, char** argv) {
   bundles.OnChange([&subs](const ActiveRules& r) {
     subs.Publish(std::nullopt, nlohmann::json({{"v", 1}, {"event", "bundle"}, {"bundle", BundleJson(r)}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   });
+  // Fleet: the updater only drops verified-to-be candidates into the bundle directory and asks
+  // the bundle manager, which verifies them as any dropped bundle; the forwarder reads the audit
+  // log. Both run on their own threads and never touch a scan.
+  std::unique_ptr<dlp::fleet::Updater> updater;
+  if (!args.update_url.empty()) {
+    dlp::fleet::UpdaterOptions uo;
+    uo.url = args.update_url;
+    uo.ca_file = args.update_ca;
+    uo.bundle_dir = paths.bundle_dir;
+    uo.state_dir = paths.state_dir;
+    uo.interval_s = args.update_interval;
+    uo.max_backoff_s = std::max(args.update_max_backoff, 1);
+    dlp::fleet::UpdaterHooks hooks;
+    hooks.reload = [&bundles] { bool changed = false; bundles.Reload(&changed); };
+    hooks.active = [&bundles](std::string* sha, uint64_t* version) {
+      auto a = bundles.Active();
+      *sha = a ? a->sha256 : "";
+      *version = a ? a->version : 0;
+    };
+    hooks.refusal = [&bundles](const std::string& file) {
+      BundleProblem p;
+      return bundles.LastProblem(&p) && p.file == file ? p.message : std::string();
+    };
+    hooks.info = LogInfo;
+    hooks.warning = LogWarning;
+    updater = std::make_unique<dlp::fleet::Updater>(uo, hooks);
+    // A fleet setting that is wrong must not cost the workstation its protection: the service
+    // runs on with the rules it has, and says so.
+    if (dlp::Status s = updater->Start(); !s.ok()) {
+      LogError("rule updates disabled: " + s.message());
+      updater.reset();
+    } else {
+      LogInfo("rule updates from " + args.update_url + " every " + std::to_string(args.update_interval) + " s");
+    }
+  }
+  std::unique_ptr<dlp::fleet::SyslogForwarder> forwarder;
+  if (!args.siem.empty()) {
+    dlp::fleet::ForwarderOptions fo;
+    fo.url = args.siem;
+    fo.ca_file = args.siem_ca;
+    fo.cert_file = args.siem_cert;
+    fo.key_file = args.siem_key;
+    fo.server_name = args.siem_server_name;
+    fo.format = args.siem_format;
+    fo.state_dir = paths.state_dir;
+    fo.max_backoff_s = args.siem_max_backoff;
+    dlp::fleet::ForwarderHooks fh;
+    fh.info = LogInfo;
+    fh.warning = LogWarning;
+    forwarder = std::make_unique<dlp::fleet::SyslogForwarder>(fo, fh, audit.get());
+    if (dlp::Status s = forwarder->Start(); !s.ok()) {
+      LogError("incident forwarding disabled: " + s.message());
+      forwarder.reset();
+    } else {
+      LogInfo("incidents forwarded to " + args.siem + " (" + args.siem_format + ")");
+    }
+  }
   ServerOptions so;
   so.socket_path = paths.socket;
   so.socket_mode = args.user ? 0600 : 0666;  // system mode: every user asks; SO_PEERCRED tells them apart
@@ -135,6 +263,8 @@ int main(int argc, char** argv) {
   running = false;
   watcher.join();
   signals.join();
+  if (updater) updater->Stop();
+  if (forwarder) forwarder->Stop();
   LogInfo("stopped");
   return 0;
 }
