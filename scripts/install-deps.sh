@@ -6,14 +6,18 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   libhyperscan-dev libicu-dev libyaml-cpp-dev nlohmann-json3-dev
-  libsqlite3-dev libssl-dev catch2
+  libsqlite3-dev libssl-dev catch2 libre2-dev libpcre2-dev ripgrep
   # dlp-tray (Qt 6) and its Linguist translations
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev
   # Real-client tests: Debian's browsers, an X server, clipboard and input tools, screenshots
   chromium xvfb xauth xclip xdotool x11-apps imagemagick firefox-esr trayer fonts-dejavu-core
   zip
+  # Fuzzing (scripts/fuzz.sh): clang with libFuzzer and the sanitizer runtimes
+  clang libclang-rt-14-dev
   # Fleet: rule updates over HTTPS (libcurl), and the real servers its tests run against
   libcurl4-openssl-dev nginx-light rsyslog rsyslog-openssl openssl
+  # Debian packages (packaging/): dpkg-shlibdeps for CPack, lintian for the checks
+  dpkg-dev lintian
 )
 # The extension's tests run on Node; the machine's own Node is used when there is one.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

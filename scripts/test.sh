@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# The README's second command: install, build, and run every test.
+# The README's second command: install, build, and run every test: ctest (unit, process,
+# corpus, real-browser, tray, fleet, fault-injection tests), the packages, and the fuzz targets.
+# The full ASan+UBSan run of the suite is scripts/sanitize.sh (too long for every CI run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -13,5 +15,11 @@ echo "== dlp-rules eval on the labelled corpora (tests/data/corpus) =="
 ./build/rules/dlp-rules eval tests/data/corpus/*.jsonl \
   --min-accuracy 0.99 --min-block-recall 0.99 --max-false-block 0.01 | sed -n '1,16p'
 echo
-cd build
-ctest --output-on-failure -j "$(nproc)"
+(cd build && ctest --output-on-failure -j "$(nproc)")
+# The .debs as an administrator gets them: built from the same tree, installed on this machine,
+# checked where browsers and the service look, upgraded, removed and purged.
+echo "== Debian packages (packaging/test-packages.sh) =="
+bash packaging/test-packages.sh build
+# Each fuzz target briefly under ASan+UBSan (clang build in ./build-fuzz; docs/RELIABILITY.md).
+echo "== fuzz targets, ${DLP_FUZZ_SECONDS:=10} s each (scripts/fuzz.sh) =="
+DLP_FUZZ_SECONDS=$DLP_FUZZ_SECONDS bash scripts/fuzz.sh

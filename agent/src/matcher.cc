@@ -190,8 +190,48 @@ bool OnlyAllowed(const Rule& r, std::string rest) {
 
 }  // namespace
 
+namespace {
+
+bool IsAsciiAlnum(uint8_t c) { return c < 0x80 && std::isalnum(c); }
+
+// Most hits of a stamp word are in running text ("mật độ", "mặt trận"), and the next word
+// already says so. True when the first word after `e` on its line is plain ASCII that no
+// line_allow phrase can cover, which is exactly when OnlyAllowed would reject the line for that
+// word; false means "not known", and the full check runs. Anything unusual before the word
+// (non-ASCII, an HTML tag, a line or column end) is left to the full check.
+bool FirstWordRulesOut(const Rule& r, const ViewBuffer& vb, uint64_t e) {
+  for (const auto& a : r.line_allow)  // an allowed phrase could start in the punctuation
+    if (a.empty() || !std::isalpha(static_cast<unsigned char>(a[0]))) return false;
+  uint64_t p = e, spaces = 0;
+  const uint64_t ceil = std::min(vb.total, e + kLineReach);
+  for (; p < ceil; ++p) {
+    const uint8_t c = static_cast<uint8_t>(vb.At(p));
+    if (c >= 0x80 || c == '<' || c == '\n' || c == '\t' || c == '|') return false;
+    spaces = c == ' ' ? spaces + 1 : 0;
+    if (spaces == 3) return false;  // a column gap ends the line
+    if (std::isalpha(c)) break;
+    if (!IsStripped(c)) return false;
+  }
+  if (p >= ceil) return false;
+  uint64_t ws = p, we = p;  // the whole alphanumeric run, digits before the letter included
+  while (ws > e && IsAsciiAlnum(static_cast<uint8_t>(vb.At(ws - 1)))) --ws;
+  while (we < ceil && IsAsciiAlnum(static_cast<uint8_t>(vb.At(we)))) ++we;
+  if (we >= ceil) return false;
+  std::string word(vb.Slice(ws, we));
+  for (char& c : word) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  for (const auto& a : r.line_allow) {
+    if (a.compare(0, word.size(), word) != 0) continue;
+    if (a.size() == word.size() || !std::isalnum(static_cast<unsigned char>(a[word.size()])))
+      return false;  // this phrase may cover the word
+  }
+  return true;
+}
+
+}  // namespace
+
 bool LineAfterIsClear(const Rule& r, const ViewBuffer& vb, uint64_t e) {
   if (r.position != Position::kOwnLine) return true;
+  if (FirstWordRulesOut(r, vb, e)) return false;
   uint64_t le = e, ceil = e + kLineReach;
   while (le < vb.total && le < ceil && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) ++le;
   if (le < vb.total && vb.At(le) != '\n' && !ColumnGapAt(vb, le)) return false;

@@ -85,9 +85,8 @@ struct Decoded {
 // Appends bytes and their source spans to a view through raw pointers, so the ASCII loop is
 // plain stores with no per-byte capacity check. The offset arrays take 16 bytes per output byte,
 // so memory traffic is what this costs: capacity is reserved for the whole input up front (no
-// reallocation, no page touched yet), but the arrays are resized in small steps just ahead of
-// the writes, so that resize()'s zero-fill lands in cache lines about to be overwritten rather
-// than in a separate pass over megabytes of cold memory.
+// reallocation, no page touched yet), and the arrays are grown in small steps just ahead of the
+// writes without being zero-filled (OffsetMap's allocator), so each byte is written once.
 class ViewWriter {
  public:
   ViewWriter(NormalizedView* view, size_t expected) : v_(*view), size_(view->text.size()) {
@@ -214,13 +213,15 @@ Status Normalizer::Create(std::unique_ptr<Normalizer>* out) {
   return Status::OK();
 }
 
-void Normalizer::Normalize(std::string_view input, ViewKind kind, uint64_t base_offset,
-                           NormalizedView* out) const {
+namespace {
+
+// The segment loop, producing the exact view (kExact), the loose view (kLoose) or both at once.
+// Fused, each code point is decoded, checked for joiners and looked up once for both views.
+template <bool kExact, bool kLoose>
+void RunNormalize(const Normalizer::Impl& impl, std::string_view input, uint64_t base_offset,
+                  ViewWriter* wx, ViewWriter* wl) {
   const auto* in = reinterpret_cast<const uint8_t*>(input.data());
   const size_t n = input.size();
-  const bool loose = kind == ViewKind::kLoose;
-  const Impl& impl = *impl_;
-  ViewWriter w(out, n + 16);
   std::string seg, scratch;  // only for multi-code-point segments and supplementary code points
   size_t i = 0;
   Decoded next{};  // a code point decoded while looking for joiners, not yet emitted
@@ -232,7 +233,8 @@ void Normalizer::Normalize(std::string_view input, ViewKind kind, uint64_t base_
       const size_t j = AsciiRunEnd(in, i, n);
       const size_t run_end = (j < n && j > i) ? j - 1 : j;
       if (run_end > i) {
-        w.PutAscii(in + i, run_end - i, base_offset + i);
+        if constexpr (kExact) wx->PutAscii(in + i, run_end - i, base_offset + i);
+        if constexpr (kLoose) wl->PutAscii(in + i, run_end - i, base_offset + i);
         i = run_end;
         if (i == n) break;
       }
@@ -249,7 +251,7 @@ void Normalizer::Normalize(std::string_view input, ViewKind kind, uint64_t base_
     // NFC of the segment is that composite (composePair(a, b) == c implies NFC(a b) == c, and
     // NFC(c m) == NFC(a b m)), which saves a full ICU call per syllable.
     char32_t composed = 0;
-    bool composes = !loose;
+    bool composes = kExact;
     while (i < n && in[i] >= 0x80) {  // ASCII never joins
       next = DecodeUtf8(in + i, n - i);
       if (!next.valid || !impl.table.Joins(next.cp)) {
@@ -272,22 +274,42 @@ void Normalizer::Normalize(std::string_view input, ViewKind kind, uint64_t base_
       i += next.len;
     }
     const uint64_t b = base_offset + seg_begin, e = base_offset + i;
-    if (single && first_cp < 0x10000) {  // the common case: one table lookup
-      w.Put(impl.table.Bytes(first_cp, loose), b, e);
+    if (single && first_cp < 0x10000) {  // the common case: one table lookup for both views
+      std::string_view ex, lo;
+      impl.table.Views(first_cp, &ex, &lo);
+      if constexpr (kExact) wx->Put(ex, b, e);
+      if constexpr (kLoose) wl->Put(lo, b, e);
       continue;
     }
-    scratch.clear();
-    if (!single && composes) {
-      AppendUtf8(composed, &scratch);
-    } else if (!single) {
-      impl.NormalizeSegment(seg, CleanCodePoint(first_cp), rest_vanishes, loose, &scratch);
-    } else if (loose) {
-      impl.table.LooseOf(icu::UnicodeString(static_cast<UChar32>(first_cp)), &scratch);
-    } else {
-      impl.table.ExactOf(first_cp, &scratch);
+    if constexpr (kExact) {
+      scratch.clear();
+      if (!single && composes) AppendUtf8(composed, &scratch);
+      else if (!single) impl.NormalizeSegment(seg, CleanCodePoint(first_cp), rest_vanishes, false, &scratch);
+      else impl.table.ExactOf(first_cp, &scratch);
+      wx->Put(scratch, b, e);
     }
-    w.Put(scratch, b, e);
+    if constexpr (kLoose) {
+      scratch.clear();
+      if (!single) impl.NormalizeSegment(seg, CleanCodePoint(first_cp), rest_vanishes, true, &scratch);
+      else impl.table.LooseOf(icu::UnicodeString(static_cast<UChar32>(first_cp)), &scratch);
+      wl->Put(scratch, b, e);
+    }
   }
+}
+
+}  // namespace
+
+void Normalizer::Normalize(std::string_view input, ViewKind kind, uint64_t base_offset,
+                           NormalizedView* out) const {
+  ViewWriter w(out, input.size() + 16);
+  if (kind == ViewKind::kLoose) RunNormalize<false, true>(*impl_, input, base_offset, nullptr, &w);
+  else RunNormalize<true, false>(*impl_, input, base_offset, &w, nullptr);
+}
+
+void Normalizer::NormalizeBoth(std::string_view input, uint64_t base_offset, NormalizedView* exact,
+                               NormalizedView* loose) const {
+  ViewWriter wx(exact, input.size() + 16), wl(loose, input.size() + 16);
+  RunNormalize<true, true>(*impl_, input, base_offset, &wx, &wl);
 }
 
 size_t Normalizer::SafeCut(std::string_view input, bool is_last) const {

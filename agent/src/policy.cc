@@ -43,6 +43,9 @@ Status ScanSession::State::BuildResult(ScanResult* out) {
     }
     if (a == res.action && a != Action::kAllow) res.justifying.push_back(i);
   }
+  for (const Finding& f : res.findings) ++res.type_counts[f.type];
+  for (size_t r = 0; r < dropped_by_rule.size(); ++r)
+    if (dropped_by_rule[r]) res.type_counts[pack.rules[r].type] += dropped_by_rule[r];
   res.bytes_scanned = consumed;
   res.findings_dropped = dropped;
   *out = std::move(res);

@@ -76,6 +76,7 @@ ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options
       error = Status::ResourceExhausted("cannot open a Hyperscan stream");
   }
   confirmed_until.assign(eng->pack.rules.size(), 0);
+  dropped_by_rule.assign(eng->pack.rules.size(), 0);
   agg.people.resize(eng->pack.aggregates.size());
   agg.span.assign(eng->pack.aggregates.size(), {UINT64_MAX, 0});
 }
@@ -105,10 +106,13 @@ Status ScanSession::State::Process(size_t bytes, bool last) {
   size_t cut = eng->norm->SafeCut(input, last && input.size() == pending.size());
   if (cut == 0 && !input.empty()) cut = input.size();  // no safe point: never stall
   input = input.substr(0, cut);
+  static_assert(kViewCount == 2 && static_cast<int>(ViewKind::kExact) == 0);
+  size_t old_size[kViewCount];
+  for (int v = 0; v < kViewCount; ++v) old_size[v] = views[v].buf.text.size();
+  eng->norm->NormalizeBoth(input, consumed, &views[0].buf, &views[1].buf);
   for (int v = 0; v < kViewCount; ++v) {
     ViewBuffer& vb = views[v];
-    size_t old = vb.buf.text.size();
-    eng->norm->Normalize(input, static_cast<ViewKind>(v), consumed, &vb.buf);
+    size_t old = old_size[v];
     vb.total += vb.buf.text.size() - old;
     if (!vb.stream || vb.buf.text.size() == old) continue;
     CallbackCtx ctx{&vb, &eng->view_pattern_rule[v]};
@@ -266,6 +270,7 @@ void ScanSession::State::AddFinding(int rule, const ViewBuffer& vb, uint64_t s, 
   }
   if (findings.size() >= opt.max_findings) {
     ++dropped;
+    ++dropped_by_rule[rule];
     return;
   }
   findings.push_back(std::move(f));

@@ -63,6 +63,7 @@ struct ScanSession::State {
   std::vector<uint64_t> confirmed_until;  // per rule: matches must start at or after this
   std::vector<Finding> findings;
   uint64_t dropped = 0;
+  std::vector<uint64_t> dropped_by_rule;  // per rule, for ScanResult::type_counts
   AggregateState agg;
   Status error;
   bool finished = false;

@@ -14,6 +14,7 @@
 #define DLP_ENGINE_H_
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -47,6 +48,8 @@ struct ScanResult {
   std::vector<size_t> justifying;    // indexes into findings that set `action`
   uint64_t bytes_scanned = 0;
   uint64_t findings_dropped = 0;     // over max_findings
+  // Findings per type, including those over max_findings (for counts-only reports).
+  std::map<std::string, uint64_t> type_counts;
 };
 
 // What compiling a pack cost, for the officer's `dlp-rules compile` and for benchmarks.

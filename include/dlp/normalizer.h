@@ -19,6 +19,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "dlp/status.h"
@@ -28,12 +29,29 @@ namespace dlp {
 enum class ViewKind { kExact = 0, kLoose = 1 };
 inline constexpr int kViewCount = 2;
 
+// An allocator whose resize() leaves new elements uninitialized: the normalizer grows the offset
+// maps just ahead of writing every element, and zero-filling them first cost an extra pass over
+// 16 bytes per input byte (12% of a scan).
+template <typename T>
+struct UninitAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind { using other = UninitAllocator<U>; };
+  UninitAllocator() = default;
+  template <typename U>
+  UninitAllocator(const UninitAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept { ::new (static_cast<void*>(p)) U; }  // default-init: no zeroing
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) { ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...); }
+};
+using OffsetMap = std::vector<uint64_t, UninitAllocator<uint64_t>>;
+
 struct NormalizedView {
   std::string text;
   // For each byte i of `text`, the original bytes [src_begin[i], src_end[i]) produced it.
   // Offsets are absolute: `base_offset` given to Normalize() is added to them.
-  std::vector<uint64_t> src_begin;
-  std::vector<uint64_t> src_end;
+  OffsetMap src_begin;
+  OffsetMap src_end;
 
   // The original span covered by the view span [begin, end); requires begin < end <= size.
   uint64_t OriginalBegin(size_t begin) const { return src_begin[begin]; }
@@ -53,14 +71,19 @@ class Normalizer {
   // Clear()). Offsets recorded are base_offset + position in `input`. Never fails on bad input.
   void Normalize(std::string_view input, ViewKind kind, uint64_t base_offset,
                  NormalizedView* out) const;
+  // Both views in one pass (each code point decoded and looked up once): the same result as
+  // Normalize() with kExact into `exact` and kLoose into `loose`, at a little over half the cost.
+  void NormalizeBoth(std::string_view input, uint64_t base_offset, NormalizedView* exact,
+                     NormalizedView* loose) const;
 
   // The length of the longest prefix of `input` that can be normalized on its own without
   // changing the result, i.e. cut before the last starter character. Used to split a stream
   // into chunks. Returns input.size() when `is_last` is true.
   size_t SafeCut(std::string_view input, bool is_last) const;
 
+  struct Impl;  // defined in normalizer.cc
+
  private:
-  struct Impl;
   explicit Normalizer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -110,7 +110,8 @@ Status VerifyBundle(const std::string& bytes, const VerifyOptions& opt, Bundle* 
       return Fail(why, BundleError::kFileChanged,
                   Status::InvalidArgument("file '" + f.name + "' was changed after signing (SHA-256 mismatch)"));
   }
-  for (const auto& [name, content] : members) {
+  for (const auto& member : members) {
+    const std::string& name = member.first;  // not a structured binding: clang 14 cannot capture one
     if (name == "manifest.json" || name == "manifest.sig") continue;
     bool listed = std::any_of(b.manifest.files.begin(), b.manifest.files.end(),
                               [&](const BundleFileEntry& f) { return f.name == name; });

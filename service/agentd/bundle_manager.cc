@@ -79,6 +79,7 @@ Status BundleManager::Start() {
 }
 
 Status BundleManager::Reload(bool* changed) {
+  std::lock_guard<std::mutex> serial(reload_mu_);
   *changed = false;
   std::error_code ec;
   std::vector<fs::path> files;

@@ -60,6 +60,9 @@ class BundleManager {
 
   Paths paths_;
   mutable std::mutex mu_;
+  // One Reload at a time (the poller, SIGHUP and `reload` requests race otherwise: the same bad
+  // file refused and logged twice, the same bundle compiled and swapped in twice).
+  std::mutex reload_mu_;
   std::shared_ptr<const ActiveRules> active_;
   std::map<std::string, std::string> refused_;  // file -> "size:mtime" already refused
   BundleProblem problem_;

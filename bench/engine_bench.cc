@@ -1,0 +1,240 @@
+#include "engine_bench.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include "dlp/normalizer.h"
+
+namespace dlp::bench {
+namespace {
+
+constexpr size_t kChunk = 128 * 1024;  // what ScanSession normalizes per step
+
+// Normalizes `text` into both views the way a session does (chunks cut where it is safe),
+// calling `sink(view, bytes)` with each piece. Offset maps are built (they are part of the cost)
+// and dropped after each chunk.
+template <typename Sink>
+void NormalizeChunks(const Normalizer& norm, std::string_view text, Sink&& sink) {
+  NormalizedView views[kViewCount];
+  size_t pos = 0;
+  while (pos < text.size()) {
+    std::string_view in = text.substr(pos, kChunk * 2);
+    bool last = pos + in.size() == text.size();
+    if (!last) in = in.substr(0, kChunk);
+    size_t cut = norm.SafeCut(in, last);
+    if (cut == 0) cut = in.size();
+    for (int v = 0; v < kViewCount; ++v) {
+      views[v].Clear();
+      norm.Normalize(in.substr(0, cut), static_cast<ViewKind>(v), pos, &views[v]);
+      sink(v, std::string_view(views[v].text));
+    }
+    pos += cut;
+  }
+}
+
+int CountHit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
+  ++*static_cast<size_t*>(ctx);
+  return 0;
+}
+
+// The view databases as the engine builds them (stream mode, no start of match), compiled here
+// from the pack so that Hyperscan's own speed on the views can be shown apart from the rest.
+struct ViewDbs {
+  hs_database_t* db[kViewCount] = {};
+  hs_scratch_t* scratch = nullptr;
+  ~ViewDbs() {
+    for (auto* d : db) hs_free_database(d);
+    hs_free_scratch(scratch);
+  }
+  bool Build(const RulePack& pack) {
+    for (int v = 0; v < kViewCount; ++v) {
+      std::vector<std::string> exprs;
+      std::vector<unsigned> flags, ids;
+      for (const Rule& r : pack.rules) {
+        if (static_cast<int>(r.view) != v) continue;
+        for (const auto& p : r.patterns) {
+          exprs.push_back(p);
+          flags.push_back(r.caseless ? HS_FLAG_CASELESS : 0);
+          ids.push_back(static_cast<unsigned>(ids.size()));
+        }
+      }
+      if (exprs.empty()) continue;
+      std::vector<const char*> ptrs;
+      for (auto& e : exprs) ptrs.push_back(e.c_str());
+      hs_compile_error_t* err = nullptr;
+      if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), unsigned(ptrs.size()),
+                           HS_MODE_STREAM, nullptr, &db[v], &err) != HS_SUCCESS) {
+        hs_free_compile_error(err);
+        return false;
+      }
+      if (hs_alloc_scratch(db[v], &scratch) != HS_SUCCESS) return false;
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+double RunEngineBench(const Engine& engine, const std::string& corpus, const BenchConfig& cfg,
+                      Report* report) {
+  const double mb = corpus.size() / 1e6;
+  std::unique_ptr<Normalizer> norm;
+  if (!Normalizer::Create(&norm).ok()) return 0;
+
+  report->Section("Engine, one core (" + std::to_string(corpus.size() >> 20) +
+                  " MiB corpus; medians of " + std::to_string(cfg.runs) + " runs)");
+  // Normalize only: both views with their offset maps, as the session builds them.
+  size_t view_bytes[kViewCount] = {};
+  double norm_ms = MedianMs(cfg.runs, [&] {
+    view_bytes[0] = view_bytes[1] = 0;
+    NormalizeChunks(*norm, corpus, [&](int v, std::string_view s) { view_bytes[v] += s.size(); });
+  });
+  report->Row("normalize (exact + loose views, offset maps)", MBps(corpus.size(), norm_ms), "MB/s",
+              "", "normalize_mbps");
+
+  // Scan only: Hyperscan over the already normalized views.
+  std::string views[kViewCount];
+  for (auto& v : views) v.reserve(corpus.size() + corpus.size() / 8);
+  NormalizeChunks(*norm, corpus, [&](int v, std::string_view s) { views[v].append(s); });
+  ViewDbs dbs;
+  if (dbs.Build(engine.pack())) {
+    size_t hits = 0;
+    double scan_ms = MedianMs(cfg.runs, [&] {
+      hits = 0;
+      for (int v = 0; v < kViewCount; ++v) {
+        if (!dbs.db[v]) continue;
+        hs_stream_t* st = nullptr;
+        hs_open_stream(dbs.db[v], 0, &st);
+        for (size_t p = 0; p < views[v].size(); p += kChunk)
+          hs_scan_stream(st, views[v].data() + p,
+                         unsigned(std::min(kChunk, views[v].size() - p)), 0, dbs.scratch,
+                         CountHit, &hits);
+        hs_close_stream(st, dbs.scratch, CountHit, &hits);
+      }
+    });
+    report->Row("scan only (Hyperscan, both view databases)", MBps(corpus.size(), scan_ms), "MB/s",
+                std::to_string(hits) + " raw hits", "scan_mbps");
+  }
+  for (auto& v : views) std::string().swap(v);
+
+  // End to end: Engine::Scan on the whole corpus (normalize, scan, confirm, score, policy).
+  ScanResult result;
+  ScanOptions so;
+  so.current_year = 2026;
+  double e2e_ms = MedianMs(cfg.runs, [&] {
+    result = ScanResult();
+    (void)engine.Scan(corpus, so, &result);
+  });
+  const double e2e = MBps(corpus.size(), e2e_ms);
+  report->Row("end to end (Engine::Scan, default bundle)", e2e, "MB/s",
+              std::to_string(result.findings.size() + result.findings_dropped) + " findings, " +
+                  std::string(ActionName(result.action)),
+              "e2e_mbps");
+  (void)mb;
+
+  // Paste latency in process: slices of the corpus starting at a line, scanned whole.
+  report->Section("Paste latency in process (Engine::Scan)");
+  struct Size {
+    const char* name;
+    const char* key;
+    size_t bytes;
+    int iters;
+  };
+  const Size sizes[] = {{"2 KiB", "paste_2k", 2048, cfg.latency_iters},
+                        {"20 KiB", "paste_20k", 20480, cfg.latency_iters},
+                        {"1 MiB", "paste_1m", 1 << 20, std::max(5, cfg.latency_iters / 10)}};
+  for (const Size& sz : sizes) {
+    if (sz.bytes > corpus.size()) continue;
+    std::vector<double> t;
+    uint64_t seed = 7;
+    for (int i = 0; i < sz.iters; ++i) {
+      seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+      size_t start = (seed >> 17) % (corpus.size() - sz.bytes + 1);
+      while (start > 0 && corpus[start - 1] != '\n') --start;  // whole lines, whole characters
+      std::string_view paste(corpus.data() + start, sz.bytes);
+      auto t0 = Clock::now();
+      ScanResult r;
+      (void)engine.Scan(paste, so, &r);
+      t.push_back(MsSince(t0));
+    }
+    report->Row(std::string(sz.name) + " p50", Percentile(t, 50), "ms", "",
+                std::string(sz.key) + "_p50_ms");
+    report->Row(std::string(sz.name) + " p99", Percentile(t, 99), "ms",
+                std::to_string(sz.iters) + " pastes", std::string(sz.key) + "_p99_ms");
+  }
+  return e2e;
+}
+
+RulePack SyntheticPack(const RulePack& base, int n) {
+  RulePack p;
+  p.name = "synthetic";
+  p.version = "1";
+  p.policy = base.policy;
+  static const char* kStems[] = {"ke hoach", "bao cao", "danh sach", "ho so", "quyet dinh",
+                                 "to trinh", "bien ban", "cong van", "de an", "nghi quyet"};
+  for (int i = 0; i < n; ++i) {
+    Rule r;
+    r.id = "synthetic." + std::to_string(i);
+    r.type = "synthetic";
+    r.severity = Severity::kMedium;
+    r.name_vi = r.name_en = r.id;
+    r.file = "synthetic";
+    r.line = i + 1;
+    const std::string k = std::to_string(i);
+    switch (i % 4) {
+      case 0:  // a keyword phrase, as keyword rules compile on the loose view
+        r.patterns = {std::string(kStems[i % 10]) + " mat so " + k};
+        r.boundary = Boundary::kAlnum;
+        break;
+      case 1:  // a prefixed number
+        r.patterns = {"MS" + k + "-[0-9]{6}"};
+        r.boundary = Boundary::kAlnum;
+        break;
+      case 2:  // a document code
+        r.patterns = {"[0-9]{1,4}/" + k + "/Q[DĐ]-[A-Z]{2,8}"};
+        r.view = ViewKind::kExact;
+        r.caseless = false;
+        break;
+      default:  // a field with a value
+        r.patterns = {"truong" + k + " ?: ?[a-z0-9]{4,16}"};
+        break;
+    }
+    p.rules.push_back(std::move(r));
+  }
+  return p;
+}
+
+void RunCompileBench(const RulePack& pack, const BenchConfig& cfg, Report* report) {
+  report->Section("Rule compile");
+  std::unique_ptr<Engine> e;
+  auto t0 = Clock::now();
+  if (Engine::Create(pack, &e).ok())
+    report->Row("default bundle, cold (" + std::to_string(pack.rules.size()) + " rules)",
+                MsSince(t0), "ms", "", "compile_default_ms");
+  EngineOptions eo;
+  eo.cache_dir = cfg.tmp_dir + "/engine-cache";
+  std::error_code ec;
+  std::filesystem::create_directories(eo.cache_dir, ec);
+  (void)Engine::Create(pack, eo, &e);  // fills the cache
+  std::vector<double> warm;
+  for (int i = 0; i < std::max(3, cfg.runs); ++i) {
+    t0 = Clock::now();
+    if (Engine::Create(pack, eo, &e).ok() && e->stats().from_cache) warm.push_back(MsSince(t0));
+  }
+  if (!warm.empty())
+    report->Row("default bundle, warm cache", Median(warm), "ms", "", "compile_default_cached_ms");
+  RulePack big = SyntheticPack(pack, cfg.synthetic_rules);
+  t0 = Clock::now();
+  Status s = Engine::Create(big, &e);
+  if (s.ok())
+    report->Row("synthetic " + std::to_string(cfg.synthetic_rules) + "-rule bundle, cold",
+                MsSince(t0), "ms", "", "compile_synthetic_ms");
+  else
+    report->Text("synthetic bundle", "failed: " + s.ToString());
+}
+
+}  // namespace dlp::bench
