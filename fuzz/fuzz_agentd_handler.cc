@@ -29,6 +29,7 @@
 #include "agentd/subscribers.h"
 #include "agentd/worker_pool.h"
 #include "audit/audit_log.h"
+#include "ipc/json_depth.h"
 
 namespace {
 
@@ -53,18 +54,6 @@ void Check(bool ok, const char* what, const json& detail) {
             detail.dump(-1, ' ', false, json::error_handler_t::replace).substr(0, 500).c_str());
     abort();
   }
-}
-
-bool TooDeep(const json& j) {  // as service/agentd/server.cc
-  std::vector<std::pair<const json*, size_t>> stack{{&j, 1}};
-  while (!stack.empty()) {
-    auto [v, depth] = stack.back();
-    stack.pop_back();
-    if (depth > 64) return true;
-    if (v->is_structured())
-      for (const auto& child : *v) stack.push_back({&child, depth + 1});
-  }
-  return false;
 }
 
 dlp::ipc::PeerIdentity Peer(uint32_t uid) {
@@ -120,7 +109,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint32_t uid = 1000 + (data[0] & 1);
   json req = json::parse(reinterpret_cast<const char*>(data + 1),
                          reinterpret_cast<const char*>(data + size), nullptr, false);
-  if (req.is_discarded() || !req.is_object() || TooDeep(req)) return 0;
+  if (req.is_discarded() || !req.is_object() || dlp::ipc::NestedDeeperThan(req, dlp::ipc::kMaxJsonDepth)) return 0;
   // A connection whose socket is /dev/null: pushed events are written and go nowhere.
   auto conn = std::make_shared<ag::Connection>();
   conn->fd = open("/dev/null", O_WRONLY | O_CLOEXEC);

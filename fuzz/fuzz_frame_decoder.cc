@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ipc/framing.h"
+#include "ipc/json_depth.h"
 
 namespace {
 
@@ -24,18 +25,6 @@ void Check(bool ok, const char* what) {
   }
 }
 
-// The service's guard (service/agentd/server.cc): nesting is measured without recursion.
-bool TooDeep(const nlohmann::json& j, size_t max_depth) {
-  std::vector<std::pair<const nlohmann::json*, size_t>> stack{{&j, 1}};
-  while (!stack.empty()) {
-    auto [v, depth] = stack.back();
-    stack.pop_back();
-    if (depth > max_depth) return true;
-    if (v->is_structured())
-      for (const auto& child : *v) stack.push_back({&child, depth + 1});
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -62,7 +51,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check(payload.size() <= kMax, "payload over the limit");
       reencoded += dlp::ipc::EncodeFrame(payload);
       nlohmann::json req = nlohmann::json::parse(payload, nullptr, false);
-      if (req.is_discarded() || !req.is_object() || TooDeep(req, 64)) continue;
+      if (req.is_discarded() || !req.is_object() || dlp::ipc::NestedDeeperThan(req, dlp::ipc::kMaxJsonDepth)) continue;
       nlohmann::json id = req.contains("id") ? req["id"] : nlohmann::json();
       nlohmann::json reply = {{"v", 1}, {"id", id}, {"ok", false}};
       std::string out = reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

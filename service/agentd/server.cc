@@ -8,26 +8,13 @@
 
 #include "agentd/log.h"
 #include "ipc/framing.h"
+#include "ipc/json_depth.h"
 
 namespace dlp::agentd {
 namespace {
 
 using nlohmann::json;
 
-// Nesting depth, measured without recursion: copying or dumping a value recurses, so a request
-// nested a hundred thousand deep (an echoed "id") would overflow a connection thread's stack.
-constexpr size_t kMaxDepth = 64;
-bool TooDeep(const json& j) {
-  std::vector<std::pair<const json*, size_t>> stack{{&j, 1}};
-  while (!stack.empty()) {
-    auto [v, depth] = stack.back();
-    stack.pop_back();
-    if (depth > kMaxDepth) return true;
-    if (v->is_structured())
-      for (const auto& child : *v) stack.push_back({&child, depth + 1});
-  }
-  return false;
-}
 
 void Reply(Connection& c, const json& reply) {
   std::lock_guard<std::mutex> lock(c.write_mu);
@@ -108,9 +95,9 @@ void Server::Serve(int fd) {
       Reply(*conn, Handler::Error(json(), "not_json", "a request must be one JSON object"));
       break;
     }
-    if (TooDeep(req)) {
+    if (ipc::NestedDeeperThan(req, ipc::kMaxJsonDepth)) {
       Reply(*conn, Handler::Error(json(), "bad_request",
-                                  "request nested deeper than " + std::to_string(kMaxDepth) + " levels"));
+                                  "request nested deeper than " + std::to_string(ipc::kMaxJsonDepth) + " levels"));
       continue;
     }
     json reply = handler_->Handle(req, peer, conn);

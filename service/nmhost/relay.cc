@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "ipc/json_depth.h"
 #include "ipc/unix_socket.h"
 
 namespace dlp::nmhost {
@@ -22,20 +23,6 @@ constexpr uint32_t kMaxFromService = 64u << 20;
 
 void Diag(const std::string& msg) { std::fprintf(stderr, "dlp-nmhost: %s\n", msg.c_str()); }
 
-// Nesting depth, measured without recursion (as the service does): copying the echoed "id" of a
-// message nested a hundred thousand deep would overflow the host's stack.
-constexpr size_t kMaxDepth = 64;
-bool TooDeep(const json& j) {
-  std::vector<std::pair<const json*, size_t>> stack{{&j, 1}};
-  while (!stack.empty()) {
-    auto [v, depth] = stack.back();
-    stack.pop_back();
-    if (depth > kMaxDepth) return true;
-    if (v->is_structured())
-      for (const auto& child : *v) stack.push_back({&child, depth + 1});
-  }
-  return false;
-}
 
 }  // namespace
 
@@ -95,9 +82,9 @@ bool Relay::OnBrowserMessage(const std::string& payload) {
   json msg = json::parse(payload, nullptr, /*allow_exceptions=*/false);
   if (msg.is_discarded() || !msg.is_object())
     return Reply(nullptr, "not_json", "the message is not a JSON object");
-  if (TooDeep(msg))
+  if (ipc::NestedDeeperThan(msg, ipc::kMaxJsonDepth))
     return Reply(nullptr, "bad_request",
-                 "the message is nested deeper than " + std::to_string(kMaxDepth) + " levels");
+                 "the message is nested deeper than " + std::to_string(ipc::kMaxJsonDepth) + " levels");
   json id = msg.contains("id") ? msg["id"] : json(nullptr);
   if (fd_ < 0 && !Connect()) return Reply(id, "unavailable", "dlp-agentd is not running");
   out_ += ipc::EncodeFrame(payload);
