@@ -166,7 +166,8 @@ TEST_CASE("fleet: bundles over HTTPS from nginx: new picked up, tampered and old
   REQUIRE(WaitUntil([&] { return d.Log().find("update from") != std::string::npos &&
                                  d.Log().find("refused") != std::string::npos; }, 20000));
   CHECK(StatusOf(d.socket())["bundle"]["version"] == 5);
-  CHECK(FleetFiles(d.bundle_dir()).size() == 1);
+  // The updater deletes a refused download just after the bundle manager has logged the refusal.
+  CHECK(WaitUntil([&] { return FleetFiles(d.bundle_dir()).size() == 1; }, 10000));
   int gets_200 = CountMatches(nginx.AccessLog(), "current\\.dlpb HTTP/1\\.1\" 200");
   int gets_304 = CountMatches(nginx.AccessLog(), "current\\.dlpb HTTP/1\\.1\" 304");
   REQUIRE(WaitUntil([&] { return CountMatches(nginx.AccessLog(), "current\\.dlpb HTTP/1\\.1\" 304") >=
@@ -180,7 +181,8 @@ TEST_CASE("fleet: bundles over HTTPS from nginx: new picked up, tampered and old
   REQUIRE(WaitUntil([&] { return d.Log().find("version 4 is not newer than the active version 5") !=
                                  std::string::npos; }, 20000));
   CHECK(StatusOf(d.socket())["bundle"]["version"] == 5);
-  CHECK(FleetFiles(d.bundle_dir()).size() == 1);
+  // The updater deletes a refused download just after the bundle manager has logged the refusal.
+  CHECK(WaitUntil([&] { return FleetFiles(d.bundle_dir()).size() == 1; }, 10000));
 
   // 5. The server goes away; v6 is published meanwhile; the server comes back on the same port.
   nginx.Stop();
@@ -192,7 +194,9 @@ TEST_CASE("fleet: bundles over HTTPS from nginx: new picked up, tampered and old
   REQUIRE(nginx.Start(&error));
   got = WaitUntil([&] { s = StatusOf(d.socket()); return s["bundle"]["version"] == 6; }, 60000);
   REQUIRE(got);
-  CHECK(d.Log().find("reachable again", log_mark) != std::string::npos);
+  // Logged once the check that activated v6 has returned: a moment after the status shows it.
+  CHECK(WaitUntil([&] { return d.Log().find("reachable again", log_mark) != std::string::npos; },
+                  10000));
   std::vector<std::string> files = FleetFiles(d.bundle_dir());
   REQUIRE(files.size() == 1);  // the v5 download was removed once v6 was active
   CHECK(ReadFileBytes(files[0]) == v6);
