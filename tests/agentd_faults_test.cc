@@ -269,13 +269,23 @@ json FloodSide(const std::string& socket, int n, int ready_fd, int go_fd) {
   }
   char byte = 'r';
   if (write(ready_fd, &byte, 1) != 1) return {{"error", "pipe"}};
-  // Which connections the service turned away (busy) and which it holds.
-  int busy = 0, held = 0;
-  for (auto& c : conns) {
-    auto r = c->ReadFrame(2);
-    if (r && ErrorCode(*r) == "busy") ++busy;
-    else ++held;
-  }
+  // Which connections the service turned away (busy) and which it holds. A refusal is written by
+  // the connection's own thread, which a loaded machine may not have run yet when we first look:
+  // keep collecting refusals for a while (held connections never answer within it).
+  int busy = 0;
+  std::vector<Client*> waiting;
+  for (auto& c : conns) waiting.push_back(c.get());
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+  do {
+    std::vector<Client*> still;
+    for (Client* c : waiting) {
+      auto r = c->ReadFrame(2);
+      if (r && ErrorCode(*r) == "busy") ++busy;
+      else still.push_back(c);
+    }
+    waiting.swap(still);
+  } while (waiting.size() > 32 && std::chrono::steady_clock::now() < deadline);
+  int held = static_cast<int>(waiting.size());
   if (read(go_fd, &byte, 1) != 1) return {{"error", "pipe"}};
   return {{"opened", conns.size()}, {"connect_failed", failed}, {"busy", busy}, {"held", held}};
 }
