@@ -279,11 +279,16 @@ json FloodSide(const std::string& socket, int n, int ready_fd, int go_fd) {
   do {
     std::vector<Client*> still;
     for (Client* c : waiting) {
-      auto r = c->ReadFrame(2);
+      // Look without blocking; once something is there, read the whole frame (a short deadline
+      // could expire between its length and its body on a loaded machine and lose the framing).
+      pollfd p{c->fd(), POLLIN, 0};
+      std::optional<json> r;
+      if (poll(&p, 1, 0) == 1) r = c->ReadFrame(1000);
       if (r && ErrorCode(*r) == "busy") ++busy;
       else still.push_back(c);
     }
     waiting.swap(still);
+    if (waiting.size() > 32) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   } while (waiting.size() > 32 && std::chrono::steady_clock::now() < deadline);
   int held = static_cast<int>(waiting.size());
   if (read(go_fd, &byte, 1) != 1) return {{"error", "pipe"}};

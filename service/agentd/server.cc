@@ -1,9 +1,11 @@
 #include "agentd/server.h"
 
+#include <fcntl.h>
 #include <poll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <thread>
 
 #include "agentd/log.h"
@@ -20,18 +22,33 @@ void Reply(Connection& c, const json& reply) {
   std::lock_guard<std::mutex> lock(c.write_mu);
   if (c.dead) return;
   // Replies may echo ids or names that are not valid UTF-8; never let that kill a connection.
-  if (!ipc::WriteFrame(c.fd, reply.dump(-1, ' ', false, json::error_handler_t::replace)).ok())
+  if (!ipc::WriteFrame(c.fd, reply.dump(-1, ' ', false, json::error_handler_t::replace)).ok()) {
     c.dead = true;
+    shutdown(c.fd, SHUT_RDWR);
+  }
 }
 
 }  // namespace
 
-Status Server::Listen() { return ipc::ListenLocal(opt_.socket_path, opt_.socket_mode, &listen_fd_); }
+Status Server::Listen() {
+  if (stop_pipe_[0] < 0 && pipe2(stop_pipe_, O_CLOEXEC | O_NONBLOCK) != 0)
+    return Status::IOError("cannot create the server's stop pipe");
+  return ipc::ListenLocal(opt_.socket_path, opt_.socket_mode, &listen_fd_);
+}
+
+void Server::Stop() {
+  stop_ = true;
+  if (stop_pipe_[1] >= 0) {
+    char byte = 's';
+    ssize_t ignored = write(stop_pipe_[1], &byte, 1);
+    (void)ignored;
+  }
+}
 
 void Server::Run() {
   while (!stop_) {
-    pollfd p{listen_fd_, POLLIN, 0};
-    if (poll(&p, 1, 250) <= 0) continue;
+    pollfd p[2] = {{listen_fd_, POLLIN, 0}, {stop_pipe_[0], POLLIN, 0}};
+    if (poll(p, 2, -1) <= 0 || p[1].revents != 0 || (p[0].revents & POLLIN) == 0) continue;
     int fd = accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;
     if (connections_ >= opt_.max_connections) {
@@ -71,11 +88,13 @@ void Server::Serve(int fd) {
   }
   bool subscribed = false;
   while (!stop_ && !conn->dead) {
-    // Wait for the next request; subscribers may stay silent for as long as they like.
-    pollfd p{fd, POLLIN, 0};
-    int r = poll(&p, 1, subscribed ? 1000 : opt_.idle_timeout_ms);
-    if (r == 0 && subscribed) continue;
-    if (r <= 0) break;
+    // Wait for the next request; subscribers may stay silent for as long as they like. A
+    // subscriber whose event could not be written is shut down by the delivery thread, which
+    // wakes this poll with a hang-up.
+    pollfd p[2] = {{fd, POLLIN, 0}, {stop_pipe_[0], POLLIN, 0}};
+    int r = poll(p, 2, subscribed ? -1 : opt_.idle_timeout_ms);
+    if (r < 0 && errno == EINTR) continue;
+    if (r <= 0 || p[1].revents != 0) break;
     std::string payload;
     ipc::FrameStatus st = ipc::ReadFrame(fd, ipc::kMaxRequestBytes, opt_.frame_timeout_ms, &payload);
     if (st == ipc::FrameStatus::kClosed) break;

@@ -3,6 +3,8 @@
 // only its own thread (and is dropped after a timeout); scans run on the shared worker pool.
 //
 // Thread safety: Run() blocks until Stop() is called from another thread or a signal handler.
+// Nothing here wakes on a timer: the accept loop and every connection thread sleep in poll()
+// on their socket and on a stop pipe, so an idle service costs no CPU.
 #ifndef DLP_SERVICE_AGENTD_SERVER_H_
 #define DLP_SERVICE_AGENTD_SERVER_H_
 
@@ -30,7 +32,9 @@ class Server {
       : opt_(std::move(opt)), handler_(handler), subs_(subs) {}
   Status Listen();
   void Run();
-  void Stop() { stop_ = true; }
+  // Async-signal-safe: sets a flag and writes one byte to the stop pipe, which every thread of
+  // the server polls (the byte is never read, so all of them see it).
+  void Stop();
 
  private:
   void Serve(int fd);
@@ -38,6 +42,9 @@ class Server {
   Handler* handler_;
   Subscribers* subs_;
   int listen_fd_ = -1;
+  // Never closed: detached connection threads may still be polling it while the process exits,
+  // and a closed descriptor could be reused by something else under them.
+  int stop_pipe_[2] = {-1, -1};
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
   std::mutex users_mu_;
