@@ -109,6 +109,14 @@ std::string AuditLog::Fingerprint(std::string_view value) const {
   return internal::HmacSha256Hex(key_, value);
 }
 
+Status AuditLog::SetSynchronous(bool full) {
+  if (full == synchronous_full_) return Status::OK();
+  // Outside any transaction (SQLite ignores the pragma inside one).
+  Status s = Exec(db_, full ? "PRAGMA synchronous = FULL" : "PRAGMA synchronous = NORMAL");
+  if (s.ok()) synchronous_full_ = full;
+  return s;
+}
+
 Status AuditLog::Append(Incident* inc) {
   if (inc == nullptr) return Status::InvalidArgument("Append: incident is null");
   if (inc->action != "allow" && inc->action != "warn" && inc->action != "block")
@@ -133,10 +141,14 @@ Status AuditLog::Append(Incident* inc) {
   r.bundle = inc->bundle;
 
   std::lock_guard<std::mutex> lock(mu_);
+  // A blocked paste never left the machine, and a warned one waits for its decision (which is
+  // written durably, syncing this row with it): their rows need not wait for the disk.
+  Status s = SetSynchronous(inc->action == "allow");
+  if (!s.ok()) return s;
   r.time = Now();  // under the lock, so times follow the chain's order
   WriteTxn txn(db_);
   if (!txn.begin().ok()) return txn.begin();
-  Status s = AppendRow(db_, &r);
+  s = AppendRow(db_, &r);
   if (s.ok()) s = txn.Commit();
   if (!s.ok()) return s;
   inc->id = r.seq;
@@ -157,6 +169,8 @@ Status AuditLog::Decide(int64_t id, uint32_t uid, const std::string& decision,
   const std::string id_text = "incident " + std::to_string(id);
 
   std::lock_guard<std::mutex> lock(mu_);
+  // A decision may release content (continue): on disk before the client hears "ok".
+  if (Status s = SetSynchronous(true); !s.ok()) return s;
   WriteTxn txn(db_);
   if (!txn.begin().ok()) return txn.begin();
   EventRow inc;

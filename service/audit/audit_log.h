@@ -22,8 +22,14 @@
 // BEGIN IMMEDIATE transaction, so appends from two processes still form one chain.
 // Ownership: an AuditLog owns its connection and key; Open hands it to the caller.
 //
-// Durability: synchronous=FULL, so an incident whose Append returned OK (and whose reply the
-// service then sent) survives SIGKILL of the service or a power cut.
+// Durability: every row whose Append/Decide returned OK (and whose reply the service then sent)
+// survives SIGKILL of the service: it is in the WAL, which SQLite replays. Rows that record
+// content leaving the machine (an "allow" incident, every decision) are also fsynced before the
+// call returns (synchronous=FULL), so they survive a power cut. "block" and "warn" incidents are
+// committed with synchronous=NORMAL: the content was held back, and waiting ~0.2-3 ms for the
+// disk on every blocked paste would be most of the verdict's latency. They reach the disk with
+// the next fsynced row, the next WAL checkpoint, or the kernel's writeback (about 30 s); a
+// power cut before that loses them whole (never half a row: the chain stays intact).
 #ifndef DLP_SERVICE_AUDIT_AUDIT_LOG_H_
 #define DLP_SERVICE_AUDIT_AUDIT_LOG_H_
 
@@ -123,12 +129,15 @@ class AuditLog {
  private:
   AuditLog(std::string db_path, std::string key, sqlite3* db);
   std::string Now() const;
+  // FULL (fsync at commit) or NORMAL for the next commits; caller holds mu_.
+  Status SetSynchronous(bool full);
 
   const std::string db_path_;
   std::string key_;        // 32 raw bytes; wiped on destruction
   Clock clock_;
   std::mutex mu_;          // guards db_ and the chain head
   sqlite3* db_;
+  bool synchronous_full_ = true;  // what audit_schema.cc opened the connection with
 };
 
 }  // namespace dlp::audit
