@@ -11,6 +11,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <map>
 #include <regex>
@@ -78,11 +80,43 @@ std::vector<Received> ParseReceived(const std::string& file) {
   return out;
 }
 
+std::string MsgId(const Received& m) { return m.header.substr(m.header.rfind(' ') + 1); }
+
+// The incidents received (messages with MSGID "incident"; decisions name an incident too).
 std::set<int64_t> IncidentIds(const std::vector<Received>& msgs) {
   std::set<int64_t> ids;
   for (const auto& m : msgs)
-    if (m.sd.count("incident")) ids.insert(std::stoll(m.sd.at("incident")));
+    if (m.sd.count("incident") && MsgId(m) == "incident") ids.insert(std::stoll(m.sd.at("incident")));
   return ids;
+}
+
+// Whether this dlp-agentd's audit library wakes the forwarder and gives it decision rows
+// (AuditLog::SetOnWrite / Decisions); without them it looks every second and decisions ride
+// inside their incidents.
+bool AuditHooks(const FleetAgentd& d) {
+  if (d.Log().find("woken by each audit row") != std::string::npos) return true;
+  WARN("skipped: this build's audit log has no SetOnWrite/Decisions (see the service log)");
+  return false;
+}
+
+json FleetStatus(const std::string& socket) {
+  Client c(socket);
+  json s = c.Call({{"op", "status"}});
+  return s.contains("fleet") ? s["fleet"] : json();
+}
+
+// Voluntary context switches (wake-ups after sleeping) of each thread of pid, by thread name.
+std::map<std::string, long> WakeUps(pid_t pid) {
+  std::map<std::string, long> out;
+  for (const auto& e : fs::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::string comm = ReadFileBytes(e.path().string() + "/comm");
+    while (!comm.empty() && comm.back() == '\n') comm.pop_back();
+    std::string status = ReadFileBytes(e.path().string() + "/status");
+    size_t at = status.find("voluntary_ctxt_switches:");
+    if (at == std::string::npos) continue;
+    out[comm + "/" + e.path().filename().string()] = std::atol(status.c_str() + at + 24);
+  }
+  return out;
 }
 
 std::string UserName() {
@@ -167,6 +201,149 @@ TEST_CASE("fleet: incidents reach a real rsyslog over TLS with their fields and 
   // The cursor says what was confirmed delivered.
   json cursor = json::parse(ReadFileBytes(d.state_dir() + "/siem-cursor.json"));
   CHECK(cursor["last_id"] == std::max(block, warn));
+  // And so does status: connected, nothing waiting.
+  json f;
+  REQUIRE(WaitUntil([&] {
+    f = FleetStatus(d.socket());
+    return f["siem"]["delivered_incident"] == std::max(block, warn);
+  }, 10000));
+  INFO("fleet status: " << f.dump());
+  CHECK(f["siem"]["collector"] == "tls://127.0.0.1:" + std::to_string(port));
+  CHECK(f["siem"]["connected"] == true);
+  CHECK(f["siem"]["disabled"] == false);
+  CHECK(f["siem"]["backlog"] == 0);
+  CHECK(f["siem"]["last_error"].is_null());
+  CHECK(f["siem"]["last_delivery"].is_string());
+  CHECK(f["updates"].is_null());
+  dlp::test::ProcessResult ctl =
+      dlp::test::RunProcess(DLP_AGENTCTL_BIN, {"--socket", d.socket(), "status"}, "");
+  CHECK(ctl.out.find("siem:    tls://127.0.0.1:" + std::to_string(port) +
+                     " (rfc5424), connected, backlog 0 incident(s)") != std::string::npos);
+}
+
+TEST_CASE("fleet: a user's decision on a warning reaches the SIEM as its own message, without "
+          "the reason's text", "[fleet][siem]") {
+  if (!HaveTools("the decision forwarding test")) return;
+  dlp::test::TempDir t("siem-decisions");
+  const std::string root = t.path();
+  std::string error;
+  fs::create_directories(root + "/pki");
+  REQUIRE(dlp::test::MakeTestPki(root + "/pki", &error));
+  const int port = dlp::test::FreePort();
+  Rsyslog collector(root + "/rsyslog", root + "/pki", port);
+  REQUIRE(collector.Start(&error));
+  FleetAgentd d(root + "/agent", {"--siem", "tls://127.0.0.1:" + std::to_string(port),
+                                  "--siem-ca", root + "/pki/ca.pem", "--siem-max-backoff", "1"});
+  d.Start();
+  if (!AuditHooks(d)) return;
+  Client c(d.socket());
+  const int64_t warn1 = ScanIncident(c, dlp::test::kWarnText);
+  const int64_t warn2 = ScanIncident(c, dlp::test::kWarnText);
+  // A reason may hold anything the user typed, here a CCCD number: it must not leave the machine.
+  const std::string reason = "Gửi cho bộ phận 001085012345 theo chỉ đạo";
+  json r = c.Call({{"v", 1}, {"op", "decide"}, {"incident", warn1}, {"decision", "continue"},
+                   {"justification", reason}});
+  REQUIRE(dlp::test::Ok(r));
+  r = c.Call({{"v", 1}, {"op", "decide"}, {"incident", warn2}, {"decision", "cancel"}});
+  REQUIRE(dlp::test::Ok(r));
+
+  std::vector<Received> msgs;
+  std::map<int64_t, Received> decisions;
+  bool arrived = WaitUntil([&] {
+    msgs = ParseReceived(collector.received());
+    decisions.clear();
+    for (const auto& m : msgs)
+      if (MsgId(m) == "decision") decisions[std::stoll(m.sd.at("incident"))] = m;
+    return decisions.size() == 2;
+  }, 30000);
+  std::string raw = ReadFileBytes(collector.received());
+  INFO("received:\n" << raw << "\nagentd log:\n" << d.Log());
+  REQUIRE(arrived);
+  char host[256] = "";
+  gethostname(host, sizeof host - 1);
+  const Received& cont = decisions.at(warn1);
+  CHECK(cont.pri == "<108>");  // log audit, warning: the content went out after a warning
+  CHECK(cont.sd.at("decision") == "continue");
+  CHECK(std::regex_match(cont.sd.at("id"), std::regex(std::string(host) + "/[0-9a-f]{16}/" +
+                                                       std::to_string(warn1) + "/decision")));
+  CHECK(cont.sd.at("justification_bytes") == std::to_string(reason.size()));
+  CHECK(cont.sd.at("user") == UserName());
+  CHECK(cont.sd.at("uid") == std::to_string(getuid()));
+  CHECK(cont.sd.at("hash").size() == 64);
+  CHECK(cont.msg.find("continue on incident " + std::to_string(warn1)) == 0);
+  const Received& cancel = decisions.at(warn2);
+  CHECK(cancel.pri == "<110>");  // informational
+  CHECK(cancel.sd.at("decision") == "cancel");
+  CHECK(cancel.sd.at("justification_bytes") == "0");
+  // The incident's own id is the decision's id without "/decision": the SIEM can join them.
+  for (const auto& m : msgs)
+    if (MsgId(m) == "incident" && m.sd.at("incident") == std::to_string(warn1))
+      CHECK(cont.sd.at("id") == m.sd.at("id") + "/decision");
+  // Each decision after its incident, in the order received.
+  std::vector<std::string> order;
+  for (const auto& m : msgs) order.push_back(MsgId(m) + ":" + m.sd.at("incident"));
+  auto pos = [&](const std::string& k) { return std::find(order.begin(), order.end(), k) - order.begin(); };
+  CHECK(pos("incident:" + std::to_string(warn1)) < pos("decision:" + std::to_string(warn1)));
+  CHECK(pos("incident:" + std::to_string(warn2)) < pos("decision:" + std::to_string(warn2)));
+  CHECK(raw.find("001085012345") == std::string::npos);
+  CHECK(raw.find("chỉ đạo") == std::string::npos);
+  CHECK(raw.find(dlp::test::kWarnValue) == std::string::npos);
+  json cursor = json::parse(ReadFileBytes(d.state_dir() + "/siem-cursor.json"));
+  CHECK(cursor["last_decision"].get<int64_t>() > std::max(warn1, warn2));
+  CHECK(FleetStatus(d.socket())["siem"]["delivered_decision"] == cursor["last_decision"]);
+
+  // A restart sends neither again.
+  size_t before = msgs.size();
+  d.Stop();
+  d.Start();
+  Client c2(d.socket());
+  const int64_t later = ScanIncident(c2, dlp::test::kBlockText);
+  REQUIRE(WaitUntil([&] { return IncidentIds(ParseReceived(collector.received())).count(later) > 0; },
+                    30000));
+  CHECK(ParseReceived(collector.received()).size() == before + 1);
+}
+
+TEST_CASE("fleet: idle, the updater and the forwarder threads do not wake up", "[fleet][siem]") {
+  if (!HaveTools("the idle wake-up test")) return;
+  dlp::test::TempDir t("siem-idle");
+  const std::string root = t.path();
+  std::string error;
+  fs::create_directories(root + "/pki");
+  REQUIRE(dlp::test::MakeTestPki(root + "/pki", &error));
+  const int port = dlp::test::FreePort();
+  Rsyslog collector(root + "/rsyslog", root + "/pki", port);
+  REQUIRE(collector.Start(&error));
+  fs::create_directories(root + "/usb");
+  FleetAgentd d(root + "/agent", {"--siem", "tls://127.0.0.1:" + std::to_string(port),
+                                  "--siem-ca", root + "/pki/ca.pem", "--update-url",
+                                  root + "/usb", "--update-interval", "900"});
+  d.Start();
+  if (!AuditHooks(d)) return;
+  {
+    Client c(d.socket());
+    const int64_t id = ScanIncident(c, dlp::test::kBlockText);
+    REQUIRE(WaitUntil([&] { return IncidentIds(ParseReceived(collector.received())).count(id) > 0; },
+                      30000));
+  }
+  WaitUntil([] { return false; }, 1000);  // let the delivery's last steps settle
+  auto before = WakeUps(d.pid());
+  WaitUntil([] { return false; }, 5000);
+  auto after = WakeUps(d.pid());
+  int fleet_threads = 0;
+  for (const auto& [thread, n] : after) {
+    if (thread.rfind("dlp-siem/", 0) != 0 && thread.rfind("dlp-updater/", 0) != 0) continue;
+    ++fleet_threads;
+    INFO(thread << ": " << before[thread] << " -> " << n);
+    CHECK(n - before[thread] == 0);
+  }
+  CHECK(fleet_threads == 2);
+  // Woken by the audit log, not by a timer: a new incident still arrives at once.
+  Client c(d.socket());
+  const int64_t id = ScanIncident(c, dlp::test::kBlockText);
+  auto sent = std::chrono::steady_clock::now();
+  REQUIRE(WaitUntil([&] { return IncidentIds(ParseReceived(collector.received())).count(id) > 0; },
+                    10000));
+  CHECK(std::chrono::steady_clock::now() - sent < std::chrono::seconds(3));
 }
 
 TEST_CASE("fleet: with the collector down (and the service restarted) no incident is lost",
@@ -199,8 +376,15 @@ TEST_CASE("fleet: with the collector down (and the service restarted) no inciden
     for (int i = 0; i < 3; ++i)
       created.insert(ScanIncident(c, i % 2 ? dlp::test::kWarnText : dlp::test::kBlockText));
   }
-  REQUIRE(WaitUntil([&] { return d.Log().find("incident(s) wait in the audit log") != std::string::npos; },
+  REQUIRE(WaitUntil([&] { return d.Log().find("message(s) wait in the audit log") != std::string::npos; },
                     20000));
+  // Status: not connected, the three incidents waiting, the error.
+  json f = FleetStatus(d.socket());
+  INFO("fleet status: " << f.dump());
+  CHECK(f["siem"]["connected"] == false);
+  CHECK(f["siem"]["backlog"] == 3);
+  CHECK(f["siem"]["last_error"].is_string());
+  CHECK(f["siem"]["consecutive_failures"].get<int>() >= 1);
   d.Stop();
   d.Start();
   {
@@ -258,6 +442,29 @@ TEST_CASE("fleet: RFC 5424 formatting, escaping and octet-counted framing", "[fl
   json doc = json::parse(e.substr(e.find("] ") + 2));
   CHECK(doc["event"]["id"] == "ws042/0123456789abcdef/42");
   CHECK_FALSE(doc["dlp"].contains("justification"));
+  dlp::fleet::DecisionEvent dec;
+  dec.seq = 43;
+  dec.incident_id = 42;
+  dec.time = "2026-11-22T04:53:00.001Z";
+  dec.uid = 1000;
+  dec.user = "lan";
+  dec.host = "ws 042";
+  dec.decision = "false_alarm";
+  dec.justification_bytes = 17;
+  dec.hash = std::string(64, 'b');
+  std::string dm = dlp::fleet::FormatDecision(dec, "0123456789abcdef", 77,
+                                              dlp::fleet::SyslogFormat::kRfc5424);
+  CHECK(dm == "<109>1 2026-11-22T04:53:00.001Z ws042 dlp-agentd 77 decision [dlp@32473 "
+              "id=\"ws042/0123456789abcdef/42/decision\" incident=\"42\" decision=\"false_alarm\" "
+              "justification_bytes=\"17\" user=\"lan\" uid=\"1000\" hash=\"" + std::string(64, 'b') +
+              "\"] false_alarm on incident 42 by lan (reason given, 17 bytes)");
+  std::string de = dlp::fleet::FormatDecision(dec, "0123456789abcdef", 77, dlp::fleet::SyslogFormat::kEcs);
+  json ddoc = json::parse(de.substr(de.find("] ") + 2));
+  CHECK(ddoc["event"]["id"] == "ws042/0123456789abcdef/42/decision");
+  CHECK(ddoc["event"]["dataset"] == "dlp.decision");
+  CHECK(ddoc["dlp"]["incident_id"] == "ws042/0123456789abcdef/42");
+  CHECK(ddoc["dlp"]["justification_bytes"] == 17);
+  CHECK_FALSE(ddoc["dlp"].contains("justification"));
   CHECK(dlp::fleet::OctetCountedFrame("abc") == "3 abc");
   CHECK(dlp::fleet::OctetCountedFrame("ệ") == "3 ệ");  // octets, not characters
 

@@ -275,4 +275,91 @@ TEST_CASE("fleet: a directory source (USB delivery) installs the newest bundle i
   INFO("status: " << s.dump() << "\nagentd log:\n" << d.Log());
   REQUIRE(got);
   CHECK(FleetFiles(d.bundle_dir()).size() == 1);
+  // The updater's state in `status` (the bundle manager answers before the updater reports).
+  REQUIRE(WaitUntil([&] {
+    s = StatusOf(d.socket());
+    return s["fleet"]["updates"]["installed_version"] == 8;
+  }, 10000));
+  const json& u = s["fleet"]["updates"];
+  CHECK(u["source"] == "file://" + root + "/usb/");
+  CHECK((u["last_result"] == "installed" || u["last_result"] == "not_modified"));
+  CHECK(std::regex_match(u["last_check"].get<std::string>(), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ)")));
+  CHECK(u["next_check"].is_string());
+  CHECK(u["consecutive_errors"] == 0);
+  CHECK(s["fleet"]["siem"].is_null());
+  ProcessResult ctl = dlp::test::RunProcess(DLP_AGENTCTL_BIN, {"--socket", d.socket(), "status"}, "");
+  INFO(dlp::test::Out(ctl));
+  CHECK(ctl.out.find("updates: file://" + root + "/usb/") != std::string::npos);
+  CHECK(ctl.out.find("next check ") != std::string::npos);
+}
+
+TEST_CASE("fleet: as the packaged service, downloads go to the state directory, seen through "
+          "the bundle directory's links; refusals and errors show in status", "[fleet][updates]") {
+  dlp::test::TempDir t("update-dir");
+  const std::string root = t.path();
+  Keygen(root);
+  std::string pack = EmailHighPack(root);
+  fs::create_directories(root + "/usb");
+  const std::string downloads = root + "/agent/state/bundles";
+  FleetAgentd d(root + "/agent", {"--update-url", root + "/usb", "--update-interval", "1",
+                                  "--update-max-backoff", "1", "--update-dir", downloads});
+  fs::copy_file(root + "/keys/officer.pub", d.trusted_dir() + "/officer.pub");
+
+  // Without the links the updater would download into a directory nobody reads: disabled, said
+  // in the log and in status, and the service protects with what it has.
+  d.Start();
+  json s = StatusOf(d.socket());
+  INFO("status: " << s.dump() << "\nagentd log:\n" << d.Log());
+  CHECK(s["fleet"]["updates"]["last_result"] == "disabled");
+  CHECK(s["fleet"]["updates"]["message"].get<std::string>().find("must be a symbolic link to " +
+                                                                 downloads + "/fleet-a.dlpb") !=
+        std::string::npos);
+  d.Stop();
+
+  // The package's layout: a root-owned bundle directory with two links into the state.
+  for (const char* slot : {"fleet-a.dlpb", "fleet-b.dlpb"})
+    fs::create_symlink(downloads + "/" + slot, d.bundle_dir() + "/" + slot);
+  fs::copy_file(Build(root, pack, 11), root + "/usb/rules.dlpb");
+  d.Start();
+  bool got = WaitUntil([&] { s = StatusOf(d.socket()); return s["bundle"]["version"] == 11; }, 60000);
+  REQUIRE(got);
+  CHECK(ReadFileBytes(downloads + "/fleet-a.dlpb") == ReadFileBytes(root + "/usb/rules.dlpb"));
+  CHECK_FALSE(fs::exists(d.bundle_dir() + "/.staging"));  // nothing written beside the links
+
+  // The next version goes to the other slot; the first is removed once it is active.
+  fs::copy_file(Build(root, pack, 12), root + "/usb/rules-12.dlpb");
+  got = WaitUntil([&] { s = StatusOf(d.socket()); return s["bundle"]["version"] == 12; }, 60000);
+  REQUIRE(got);
+  REQUIRE(WaitUntil([&] { return !fs::exists(downloads + "/fleet-a.dlpb"); }, 10000));
+  CHECK(ReadFileBytes(downloads + "/fleet-b.dlpb") == ReadFileBytes(root + "/usb/rules-12.dlpb"));
+
+  // A tampered newer bundle: refused, shown as refused with the reason, v12 stays in its slot.
+  std::string v13 = ReadFileBytes(Build(root, pack, 13));
+  size_t at = v13.find("severity: high");
+  REQUIRE(at != std::string::npos);
+  v13.replace(at, 14, "severity: info");
+  WriteFileBytes(root + "/usb/rules-13.dlpb", v13);
+  got = WaitUntil([&] {
+    s = StatusOf(d.socket());
+    return s["fleet"]["updates"]["last_result"] == "refused";
+  }, 30000);
+  INFO("status: " << s.dump());
+  REQUIRE(got);
+  CHECK_FALSE(s["fleet"]["updates"]["message"].get<std::string>().empty());
+  CHECK(s["bundle"]["version"] == 12);
+  CHECK(WaitUntil([&] { return !fs::exists(downloads + "/fleet-a.dlpb"); }, 10000));
+  CHECK(fs::exists(downloads + "/fleet-b.dlpb"));
+  ProcessResult ctl = dlp::test::RunProcess(DLP_AGENTCTL_BIN, {"--socket", d.socket(), "status"}, "");
+  CHECK(ctl.out.find("refused: ") != std::string::npos);
+
+  // The source goes away: an error, counted.
+  fs::remove_all(root + "/usb");
+  got = WaitUntil([&] {
+    s = StatusOf(d.socket());
+    return s["fleet"]["updates"]["last_result"] == "error" &&
+           s["fleet"]["updates"]["consecutive_errors"].get<int>() >= 2;
+  }, 30000);
+  INFO("status: " << s.dump());
+  CHECK(got);
+  CHECK(s["bundle"]["version"] == 12);
 }

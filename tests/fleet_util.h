@@ -95,6 +95,7 @@ class FleetAgentd {
   void Start();  // REQUIREs the socket to accept within 90 s
   void Stop();
   const std::string& socket() const { return socket_; }
+  pid_t pid() const { return child_.pid(); }
   std::string bundle_dir() const { return root_ + "/bundles"; }
   std::string trusted_dir() const { return root_ + "/trusted-keys"; }
   std::string state_dir() const { return root_ + "/state"; }

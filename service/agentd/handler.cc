@@ -323,7 +323,8 @@ json Handler::Status(const ipc::PeerIdentity& peer) {
           {"health", problem.is_null() ? "ok" : "degraded"},
           {"max_request_bytes", ipc::kMaxRequestBytes}, {"workers", pool_->size()},
           {"fail_mode", std::string(ActionName(rules->engine->pack().policy.fail_mode))},
-          {"clients", clients}};
+          {"clients", clients},
+          {"fleet", fleet_status_ ? fleet_status_() : json({{"updates", nullptr}, {"siem", nullptr}})}};
 }
 
 json Handler::Reload() {

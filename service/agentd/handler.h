@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -36,6 +37,9 @@ class Handler {
   // `conn` is the caller's connection (for subscribe). Never throws.
   nlohmann::json Handle(const nlohmann::json& request, const ipc::PeerIdentity& peer,
                         const std::shared_ptr<Connection>& conn);
+  // Adds the `fleet` object to the status reply (the updater's and the SIEM forwarder's state).
+  // Set before the server starts.
+  void SetFleetStatus(std::function<nlohmann::json()> fn) { fleet_status_ = std::move(fn); }
   // The connection closed (for the clients it described).
   void Closed(const Connection* conn) { clients_->Closed(conn); }
   static nlohmann::json Error(const nlohmann::json& id, const std::string& code,
@@ -61,6 +65,7 @@ class Handler {
   WorkerPool* pool_;
   Subscribers* subs_;
   Clients* clients_;
+  std::function<nlohmann::json()> fleet_status_;
 };
 
 // The Vietnamese and English names of the rule (or aggregate) behind a finding.

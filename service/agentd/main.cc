@@ -42,6 +42,9 @@ const char kUsage[] =
     "  --update-interval S  seconds between checks, jittered +/-25% (default 900)\n"
     "  --update-max-backoff S  longest wait after repeated errors (default 3600)\n"
     "  --update-ca FILE     trust only this CA (PEM) for the update server\n"
+    "  --update-dir DIR     where downloads are kept (default: the bundle directory with --user,\n"
+    "                       STATE-DIR/bundles for the system service, seen by the bundle\n"
+    "                       manager through the links BUNDLE-DIR/fleet-a.dlpb, fleet-b.dlpb)\n"
     "  --siem URL           forward incidents as RFC 5424 syslog: tls://HOST:PORT (RFC 5425) or\n"
     "                       tcp://HOST:PORT (plain, for a relay on this machine)\n"
     "  --siem-ca FILE       trust only this CA (PEM) for the collector (default: system store)\n"
@@ -54,7 +57,7 @@ struct Args {
   bool user = false;
   std::string socket, state_dir, bundle_dir, trusted_keys, config;
   int workers = 0, retention_days = 365, poll_ms = 2000;
-  std::string update_url, update_ca;
+  std::string update_url, update_ca, update_dir;
   int update_interval = 900, update_max_backoff = 3600;
   std::string siem, siem_ca, siem_cert, siem_key, siem_server_name, siem_format = "rfc5424";
   int siem_max_backoff = 300;
@@ -81,6 +84,7 @@ bool Parse(const std::vector<std::string>& argv, Args* a) {
     else if (s == "--config") { if (!next(&a->config)) return false; }
     else if (s == "--update-url") { if (!next(&a->update_url)) return false; }
     else if (s == "--update-ca") { if (!next(&a->update_ca)) return false; }
+    else if (s == "--update-dir") { if (!next(&a->update_dir)) return false; }
     else if (s == "--update-interval") { if (!seconds(&a->update_interval)) return false; }
     else if (s == "--update-max-backoff") { if (!seconds(&a->update_max_backoff)) return false; }
     else if (s == "--siem") { if (!next(&a->siem)) return false; }
@@ -127,6 +131,89 @@ bool CollectArgs(int argc, char** argv, std::vector<std::string>* out) {
   }
   out->insert(out->end(), cli.begin(), cli.end());
   return true;
+}
+
+// The audit log's side of the SIEM forwarder: decision rows after a cursor (so each decision goes
+// out as its own message) and a call after every committed row (so the forwarder sleeps until
+// there is something to send). Written against AuditLog::Decisions and AuditLog::SetOnWrite;
+// with an audit library that has neither, decisions ride inside their incidents and the
+// forwarder looks at the log every second, as before. Returns whether the log will wake it.
+template <typename F> struct RowOf;  // the row type of AuditLog::Decisions(after, max, rows)
+template <typename C, typename A, typename B, typename Row>
+struct RowOf<dlp::Status (C::*)(A, B, std::vector<Row>*)> { using type = Row; };
+
+template <typename Log>
+bool ConnectAuditLog(Log* log, dlp::fleet::ForwarderOptions* fo, dlp::fleet::ForwarderHooks* fh) {
+  if constexpr (requires { &Log::Decisions; }) {
+    using Row = typename RowOf<decltype(&Log::Decisions)>::type;
+    fh->decisions = [log](int64_t after, size_t max, std::vector<dlp::fleet::DecisionEvent>* out) {
+      std::vector<Row> rows;
+      dlp::Status s = log->Decisions(after, max, &rows);
+      out->clear();
+      for (const auto& r : rows) {
+        dlp::fleet::DecisionEvent e;
+        e.seq = r.seq;
+        e.incident_id = r.incident_id;
+        e.time = r.time;
+        e.uid = r.uid;
+        e.user = r.user;
+        e.host = r.host;
+        e.decision = r.decision;
+        e.justification_bytes = r.justification.size();  // never the text itself
+        e.hash = r.hash;
+        out->push_back(std::move(e));
+      }
+      return s;
+    };
+  }
+  if constexpr (requires { log->SetOnWrite(std::function<void(int64_t)>()); }) {
+    fo->idle_wait_ms = 300000;  // a safety net only
+    return true;
+  } else {
+    fo->idle_wait_ms = 1000;
+    return false;
+  }
+}
+
+template <typename Log>
+void SetAuditWakeUp(Log* log, dlp::fleet::SyslogForwarder* forwarder) {
+  if constexpr (requires { log->SetOnWrite(std::function<void(int64_t)>()); })
+    log->SetOnWrite([forwarder](int64_t) { forwarder->Notify(); });
+}
+
+// The `fleet` object of the status reply (service/PROTOCOL.md): null for a feature that is not
+// configured, last_result "disabled" for one whose settings were refused at start.
+nlohmann::json FleetStatusJson(const std::string& update_url, const dlp::fleet::Updater* updater,
+                               const std::string& update_disabled, const std::string& siem_url,
+                               const dlp::fleet::SyslogForwarder* forwarder,
+                               const std::string& siem_disabled) {
+  using nlohmann::json;
+  auto or_null = [](const std::string& s) { return s.empty() ? json() : json(s); };
+  json updates, siem;
+  if (updater) {
+    dlp::fleet::UpdaterStatus u = updater->GetStatus();
+    updates = {{"source", u.source}, {"last_check", or_null(u.last_check)},
+               {"last_result", u.last_result}, {"message", or_null(u.message)},
+               {"next_check", or_null(u.next_check)}, {"consecutive_errors", u.consecutive_errors},
+               {"installed_version", u.installed_version}};
+  } else if (!update_url.empty()) {
+    updates = {{"source", update_url}, {"last_result", "disabled"}, {"message", update_disabled}};
+  }
+  if (forwarder) {
+    dlp::fleet::ForwarderStatus f = forwarder->GetStatus();
+    siem = {{"collector", f.collector}, {"disabled", false}, {"format", f.format},
+            {"connected", f.connected},
+            {"backlog", f.backlog}, {"backlog_capped", f.backlog_capped},
+            {"delivered_incident", f.delivered_incident},
+            {"delivered_decision", f.delivered_decision},
+            {"last_delivery", or_null(f.last_delivery)}, {"last_error", or_null(f.last_error)},
+            {"last_error_time", or_null(f.last_error_time)},
+            {"consecutive_failures", f.consecutive_failures}};
+  } else if (!siem_url.empty()) {
+    siem = {{"collector", siem_url}, {"disabled", true}, {"connected", false},
+            {"last_error", siem_disabled}};
+  }
+  return {{"updates", updates}, {"siem", siem}};
 }
 
 }  // namespace
@@ -176,11 +263,17 @@ int main(int argc, char** argv) {
   // the bundle manager, which verifies them as any dropped bundle; the forwarder reads the audit
   // log. Both run on their own threads and never touch a scan.
   std::unique_ptr<dlp::fleet::Updater> updater;
+  std::string update_disabled, siem_disabled;  // why a configured feature does not run
   if (!args.update_url.empty()) {
     dlp::fleet::UpdaterOptions uo;
     uo.url = args.update_url;
     uo.ca_file = args.update_ca;
     uo.bundle_dir = paths.bundle_dir;
+    // The system service may not write /etc: downloads live in its state directory, and the
+    // package's links in the bundle directory show them to the bundle manager.
+    uo.download_dir = !args.update_dir.empty() ? args.update_dir
+                      : args.user             ? paths.bundle_dir
+                                              : paths.state_dir + "/bundles";
     uo.state_dir = paths.state_dir;
     uo.interval_s = args.update_interval;
     uo.max_backoff_s = std::max(args.update_max_backoff, 1);
@@ -202,6 +295,7 @@ int main(int argc, char** argv) {
     // runs on with the rules it has, and says so.
     if (dlp::Status s = updater->Start(); !s.ok()) {
       LogError("rule updates disabled: " + s.message());
+      update_disabled = s.message();
       updater.reset();
     } else {
       LogInfo("rule updates from " + args.update_url + " every " + std::to_string(args.update_interval) + " s");
@@ -221,14 +315,24 @@ int main(int argc, char** argv) {
     dlp::fleet::ForwarderHooks fh;
     fh.info = LogInfo;
     fh.warning = LogWarning;
+    const bool woken = ConnectAuditLog(audit.get(), &fo, &fh);
     forwarder = std::make_unique<dlp::fleet::SyslogForwarder>(fo, fh, audit.get());
     if (dlp::Status s = forwarder->Start(); !s.ok()) {
       LogError("incident forwarding disabled: " + s.message());
+      siem_disabled = s.message();
       forwarder.reset();
     } else {
-      LogInfo("incidents forwarded to " + args.siem + " (" + args.siem_format + ")");
+      // Every row the service writes wakes the forwarder (it sleeps otherwise).
+      if (woken) SetAuditWakeUp(audit.get(), forwarder.get());
+      LogInfo("incidents forwarded to " + args.siem + " (" + args.siem_format + "; " +
+              (woken ? "woken by each audit row, decisions as their own messages)"
+                     : "the audit log looked at every second, decisions inside incidents)"));
     }
   }
+  handler.SetFleetStatus([&] {
+    return FleetStatusJson(args.update_url, updater.get(), update_disabled, args.siem,
+                           forwarder.get(), siem_disabled);
+  });
   ServerOptions so;
   so.socket_path = paths.socket;
   so.socket_mode = args.user ? 0600 : 0666;  // system mode: every user asks; SO_PEERCRED tells them apart

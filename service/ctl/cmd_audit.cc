@@ -1,5 +1,6 @@
 // dlp-agentctl audit verify / audit export: an officer reads the audit database directly, so
 // both work while the service is stopped (or after it was killed) and need no socket.
+#include <grp.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -26,6 +27,19 @@ std::string DefaultAuditDb(bool user_mode) {
   std::string base = state && *state ? state
                                      : std::string(home && *home ? home : "/tmp") + "/.local/state";
   return base + "/dlp-agent/audit.db";
+}
+
+// Root reading the system service's log acts as the log's owner (the dlp-agent user): SQLite
+// creates the -wal and -shm files as whoever opens the database first, and a root-owned one in
+// /var/lib/dlp-agent would stop the service from opening its own log.
+int ActAsOwner(const CommandLine& cl) {
+  if (geteuid() != 0) return kExitOk;
+  std::string path = cl.value("--db", DefaultAuditDb(cl.user));
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0 || st.st_uid == 0) return kExitOk;
+  if (setgroups(0, nullptr) != 0 || setgid(st.st_gid) != 0 || setuid(st.st_uid) != 0)
+    return Fail("cannot act as the owner of " + path + ": " + std::strerror(errno));
+  return kExitOk;
 }
 
 // AuditLog::Open wants the per-install HMAC key, which verification and export never use. A
@@ -88,6 +102,7 @@ int CmdAuditVerify(const CommandLine& cl) {
   int rc = kExitOk;
   if (!OnlyOptions(cl, {"--db"}, &rc)) return rc;
   if (cl.words.size() != 2) return Fail("usage: audit verify [--db PATH]");
+  if ((rc = ActAsOwner(cl)) != kExitOk) return rc;
   std::unique_ptr<audit::AuditLog> log;
   std::string path;
   ScratchKey key;
@@ -124,6 +139,7 @@ int CmdAuditExport(const CommandLine& cl) {
       return Fail("--after must be an incident id");
     after = n;
   }
+  if ((rc = ActAsOwner(cl)) != kExitOk) return rc;
   std::unique_ptr<audit::AuditLog> log;
   std::string path;
   ScratchKey key;

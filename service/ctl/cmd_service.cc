@@ -152,6 +152,39 @@ int CmdStatus(const CommandLine& cl) {
     std::cout << "last bundle error: none\n";
   std::cout << "workers: " << Num(r, "workers") << "; max request " << Num(r, "max_request_bytes")
             << " bytes; fail mode: " << Str(r, "fail_mode", "?") << "\n";
+  // Fleet: rule updates and incidents to the SIEM (each line only when configured).
+  const json fleet = r.value("fleet", json::object());
+  const json up = fleet.is_object() ? fleet.value("updates", json()) : json();
+  if (up.is_object()) {
+    std::string result = Str(up, "last_result", "?");
+    std::cout << "updates: " << Str(up, "source") << "\n         ";
+    if (result == "disabled") {
+      std::cout << "disabled: " << Str(up, "message") << "\n";
+    } else {
+      std::cout << "last check " << Str(up, "last_check", "not yet") << ": ";
+      if (result == "not_modified") std::cout << "not modified";
+      else if (result == "installed") std::cout << "new " << Str(up, "message") << " activated";
+      else if (result == "refused") std::cout << "refused: " << Str(up, "message");
+      else if (result == "error") std::cout << "error (" << Num(up, "consecutive_errors") << " in a row): " << Str(up, "message");
+      else std::cout << result;
+      std::cout << "; next check " << Str(up, "next_check", "?") << "\n";
+    }
+  }
+  const json siem = fleet.is_object() ? fleet.value("siem", json()) : json();
+  if (siem.is_object()) {
+    std::cout << "siem:    " << Str(siem, "collector");
+    if (siem.value("disabled", false)) {
+      std::cout << " disabled: " << Str(siem, "last_error") << "\n";
+    } else {
+      std::cout << " (" << Str(siem, "format", "?") << "), "
+                << (siem.value("connected", false) ? "connected" : "not connected") << ", backlog "
+                << Num(siem, "backlog") << (siem.value("backlog_capped", false) ? "+" : "")
+                << " incident(s); last delivery " << Str(siem, "last_delivery", "never") << "\n";
+      if (!Str(siem, "last_error").empty())
+        std::cout << "         last error " << Str(siem, "last_error_time") << ": "
+                  << Str(siem, "last_error") << "\n";
+    }
+  }
   // The hooks of this user: a browser extension that is gone means paste there is unguarded.
   const json clients = r.value("clients", json::array());
   if (clients.empty()) std::cout << "clients: none has said hello\n";

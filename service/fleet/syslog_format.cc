@@ -112,6 +112,49 @@ std::string FormatIncident(const json& ecs, const std::string& log_id, int pid,
   return msg;
 }
 
+std::string FormatDecision(const DecisionEvent& d, const std::string& log_id, int pid,
+                           SyslogFormat format) {
+  const std::string host = HeaderToken(d.host, 255);
+  const std::string incident = std::to_string(d.incident_id);
+  const std::string id = host + "/" + log_id + "/" + incident + "/decision";
+  int severity = d.decision == "continue" ? 4 : d.decision == "false_alarm" ? 5 : 6;
+  std::string msg = "<" + std::to_string(kFacilityLogAudit * 8 + severity) + ">1 " +
+                    HeaderToken(d.time, 64) + " " + host + " dlp-agentd " + std::to_string(pid) +
+                    " decision ";
+  auto param = [&](const char* name, const std::string& value) {
+    msg += std::string(" ") + name + "=\"" + EscapeSdValue(value) + "\"";
+  };
+  msg += "[dlp@32473";
+  param("id", id);
+  param("incident", incident);
+  param("decision", d.decision);
+  const std::string summary =
+      d.decision + " on incident " + incident + " by " + (d.user.empty() ? "uid " + std::to_string(d.uid) : d.user) +
+      (d.justification_bytes > 0 ? " (reason given, " + std::to_string(d.justification_bytes) + " bytes)"
+                                 : " (no reason)");
+  if (format == SyslogFormat::kEcs) {
+    json doc;
+    doc["@timestamp"] = d.time;
+    doc["ecs"]["version"] = "8.11.0";
+    doc["event"] = {{"kind", "event"}, {"category", json::array({"intrusion_detection"})},
+                    {"type", json::array({"change"})}, {"action", d.decision},
+                    {"id", id}, {"hash", d.hash}, {"dataset", "dlp.decision"},
+                    {"provider", "dlp-agentd"}};
+    doc["user"]["id"] = std::to_string(d.uid);
+    if (!d.user.empty()) doc["user"]["name"] = d.user;
+    if (!d.host.empty()) doc["host"]["name"] = d.host;
+    doc["dlp"] = {{"incident", incident}, {"incident_id", host + "/" + log_id + "/" + incident},
+                  {"decision", d.decision}, {"justification_bytes", d.justification_bytes}};
+    doc["message"] = summary;
+    return msg + "] " + doc.dump(-1, ' ', false, json::error_handler_t::replace);
+  }
+  param("justification_bytes", std::to_string(d.justification_bytes));
+  param("user", d.user);
+  param("uid", std::to_string(d.uid));
+  param("hash", d.hash);
+  return msg + "] " + OneLine(summary);
+}
+
 std::string OctetCountedFrame(const std::string& message) {
   return std::to_string(message.size()) + " " + message;
 }

@@ -22,6 +22,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace dlp::fleet {
@@ -33,6 +35,27 @@ std::string StableId(const nlohmann::json& ecs, const std::string& log_id);
 
 // One RFC 5424 message (no framing) for an incident's ECS document.
 std::string FormatIncident(const nlohmann::json& ecs, const std::string& log_id, int pid,
+                           SyslogFormat format);
+
+// A decision row of the audit log, as the forwarder needs it.
+struct DecisionEvent {
+  int64_t seq = 0;           // the decision's own row
+  int64_t incident_id = 0;   // the incident it answers
+  std::string time;          // RFC 3339 UTC
+  uint32_t uid = 0;
+  std::string user, host;
+  std::string decision;      // cancel | continue | false_alarm
+  size_t justification_bytes = 0;  // the length of what the user typed, never the text
+  std::string hash;          // the decision row's chain hash
+};
+
+// One RFC 5424 message for a decision (MSGID "decision"): facility 13, severity warning for
+// continue (the content went out after a warning), notice for false_alarm, informational for
+// cancel; structured data id="<the incident's stable id>/decision", incident, decision,
+// justification_bytes, user, uid, hash (the decision row's chain hash); the header time is when
+// the user decided. "ecs": the same structured data id/incident/decision and an ECS JSON
+// document as the message. Never the justification's text.
+std::string FormatDecision(const DecisionEvent& d, const std::string& log_id, int pid,
                            SyslogFormat format);
 
 // "<length> <message>" (RFC 5425 section 4.3, RFC 6587 octet counting).

@@ -1,5 +1,7 @@
 #include "fleet/updater.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -19,9 +21,12 @@ namespace fs = std::filesystem;
 using nlohmann::json;
 
 constexpr char kPrefix[] = "fleet-";  // the names the updater owns in the bundle directory
+// The two slots: a new download goes to the one not holding the active bundle, so the active
+// bundle's file stays on disk until its successor is accepted.
+constexpr const char* kSlots[] = {"fleet-a.dlpb", "fleet-b.dlpb"};
 
-std::string UtcNow() {
-  std::time_t t = std::time(nullptr);
+std::string UtcNow(double in_seconds = 0) {
+  std::time_t t = std::time(nullptr) + static_cast<std::time_t>(in_seconds + 0.5);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char buf[32];
@@ -49,7 +54,9 @@ std::string DirectorySource(const std::string& url) {
 
 Updater::Updater(UpdaterOptions opt, UpdaterHooks hooks)
     : opt_(std::move(opt)), hooks_(std::move(hooks)), rng_(std::random_device{}()) {
-  staging_ = opt_.bundle_dir + "/.staging";
+  download_dir_ = opt_.download_dir.empty() ? opt_.bundle_dir : opt_.download_dir;
+  staging_ = download_dir_ + "/.staging";
+  status_.source = opt_.url;
   state_path_ = opt_.state_dir + "/update-state.json";
 }
 
@@ -66,6 +73,7 @@ Status Updater::Start() {
     return Status::InvalidArgument("update-url: a directory source must be an absolute path");
   if (!opt_.ca_file.empty() && !fs::is_regular_file(opt_.ca_file))
     return Status::InvalidArgument("update-ca: no such file " + opt_.ca_file);
+  if (Status s = CheckLinks(); !s.ok()) return s;
   if (opt_.url.rfind("http://", 0) == 0 && hooks_.warning)
     hooks_.warning("update-url is plain http: bundles are still verified, but anyone on the path "
                    "can see which version this workstation runs");
@@ -92,14 +100,51 @@ void Updater::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+Status Updater::CheckLinks() const {
+  if (fs::path(download_dir_).lexically_normal() == fs::path(opt_.bundle_dir).lexically_normal())
+    return Status::OK();
+  for (const char* slot : kSlots) {
+    fs::path link = fs::path(opt_.bundle_dir) / slot;
+    fs::path want = fs::path(download_dir_) / slot;
+    // The link's target, not the link resolved: a slot not in use is a dangling link.
+    std::error_code ec1, ec2;
+    fs::path target;
+    if (fs::is_symlink(fs::symlink_status(link, ec1))) target = fs::read_symlink(link, ec1);
+    if (target.is_relative()) target = link.parent_path() / target;
+    if (ec1 || target.empty() ||
+        fs::weakly_canonical(target, ec1) != fs::weakly_canonical(want, ec2) || ec1 || ec2)
+      return Status::InvalidArgument(link.string() + " must be a symbolic link to " +
+                                     want.string() + " (the bundle manager sees downloads there)");
+  }
+  return Status::OK();
+}
+
+UpdaterStatus Updater::GetStatus() const {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  return status_;
+}
+
+void Updater::Report(const std::string& result, const std::string& message) {
+  std::lock_guard<std::mutex> lock(status_mu_);
+  status_.last_check = UtcNow();
+  status_.last_result = result;
+  status_.message = message;
+  status_.consecutive_errors = result == "error" ? failures_ + 1 : 0;
+}
+
 double Updater::Jitter(double seconds) {
   return seconds * std::uniform_real_distribution<double>(0.75, 1.25)(rng_);
 }
 
 void Updater::Run() {
+  pthread_setname_np(pthread_self(), "dlp-updater");  // for top -H and idle wake-up counts
   // The first check comes soon but not at once: a fleet powered on together spreads out.
   double delay = std::uniform_real_distribution<double>(0, std::min(opt_.interval_s, 60))(rng_);
   while (true) {
+    {
+      std::lock_guard<std::mutex> lock(status_mu_);
+      status_.next_check = UtcNow(delay);
+    }
     {
       std::unique_lock<std::mutex> lock(mu_);
       cv_.wait_for(lock, std::chrono::duration<double>(delay), [this] { return stop_.load(); });
@@ -182,19 +227,27 @@ Status Updater::CheckOnce() {
   std::string part = staging_ + "/download.part";
   std::error_code mk;
   fs::create_directories(staging_, mk);  // here, not at start: a read-only directory may be fixed later
-  if (!fs::is_directory(staging_))
-    return Status::IOError("cannot create " + staging_ + " (is the bundle directory writable?)");
+  if (!fs::is_directory(staging_)) {
+    Status s = Status::IOError("cannot create " + staging_ + " (is the download directory writable?)");
+    Report("error", s.message());
+    return s;
+  }
   bool not_modified = false;
   std::string etag, last_modified;
   Status s = Fetch(part, &not_modified, &etag, &last_modified);
   std::error_code ec;
   if (!s.ok() || not_modified) {
     fs::remove(part, ec);
+    // Unchanged since a refusal: the source still offers the refused bundle, say so.
+    if (s.ok() && !offered_refused_.empty()) Report("refused", offered_refused_);
+    else if (s.ok()) Report("not_modified", "");
+    else Report("error", s.message());
     return s;
   }
   std::string sha;
   if (s = Sha256OfFile(part, &sha); !s.ok()) {
     fs::remove(part, ec);
+    Report("error", s.message());
     return s;
   }
   // From here on the source answered; whatever the bundle's fate, do not fetch it again.
@@ -210,6 +263,11 @@ Status Updater::CheckOnce() {
       saved_last_modified_ = last_modified_;
       installed_sha_ = sha;
       SaveState("up to date: version " + std::to_string(active_version));
+      offered_refused_.clear();
+      Report("not_modified", "version " + std::to_string(active_version) + " is active");
+    } else {
+      offered_refused_ = refused_sha_[sha];
+      Report("refused", offered_refused_);
     }
     return Status::OK();
   }
@@ -217,20 +275,32 @@ Status Updater::CheckOnce() {
 }
 
 Status Updater::Install(const std::string& part, const std::string& sha) {
-  fs::path dest = fs::path(opt_.bundle_dir) / (std::string(kPrefix) + sha.substr(0, 16) + ".dlpb");
-  std::error_code ec;
-  // Same filesystem (staging is inside the bundle directory): the manager never sees half a file.
-  fs::rename(part, dest, ec);
-  if (ec) {
-    fs::remove(part, ec);
-    return Status::IOError("cannot move the download to " + dest.string() + ": " + ec.message());
-  }
-  hooks_.reload();
   std::string active_sha;
   uint64_t active_version = 0;
   hooks_.active(&active_sha, &active_version);
+  // The slot that does not hold the active bundle (slot a unless it does).
+  std::string slot_sha;
+  const char* slot =
+      Sha256OfFile((fs::path(download_dir_) / kSlots[0]).string(), &slot_sha).ok() &&
+              slot_sha == active_sha ? kSlots[1] : kSlots[0];
+  fs::path dest = fs::path(download_dir_) / slot;
+  std::string seen = (fs::path(opt_.bundle_dir) / slot).string();  // the bundle manager's name
+  std::error_code ec;
+  // Same filesystem (staging is inside the download directory): the manager never sees half a
+  // file.
+  fs::rename(part, dest, ec);
+  if (ec) {
+    Status s = Status::IOError("cannot move the download to " + dest.string() + ": " + ec.message());
+    fs::remove(part, ec);
+    Report("error", s.message());
+    return s;
+  }
+  hooks_.reload();
+  hooks_.active(&active_sha, &active_version);
   if (active_sha == sha) {
-    for (const auto& e : fs::directory_iterator(opt_.bundle_dir, ec)) {
+    // The previous slot and, in a bundle directory the updater may write, the fleet-<sha>.dlpb
+    // downloads of versions before the slots.
+    for (const auto& e : fs::directory_iterator(download_dir_, ec)) {
       std::string name = e.path().filename().string();
       if (name.rfind(kPrefix, 0) == 0 && e.path() != dest && e.path().extension() == ".dlpb")
         fs::remove(e.path(), ec);
@@ -239,22 +309,33 @@ Status Updater::Install(const std::string& part, const std::string& sha) {
     saved_last_modified_ = last_modified_;
     installed_sha_ = sha;
     SaveState("installed version " + std::to_string(active_version));
+    offered_refused_.clear();
+    Report("installed", "version " + std::to_string(active_version));
+    {
+      std::lock_guard<std::mutex> lock(status_mu_);
+      status_.installed_version = active_version;
+    }
     if (hooks_.info)
       hooks_.info("update: installed version " + std::to_string(active_version) + " from " +
                   opt_.url + " (sha256 " + sha.substr(0, 16) + ")");
     return Status::OK();
   }
-  std::string why = hooks_.refusal ? hooks_.refusal(dest.string()) : "";
-  if (why.empty()) {
-    Bundle b;
-    why = ReadBundle(dest.string(), &b).ok()
-              ? "version " + std::to_string(b.manifest.version) +
-                    " is not newer than the active version " + std::to_string(active_version)
-              : "not a bundle";
-  }
+  // A version that is not newer is never even verified by the bundle manager, so its last
+  // problem may be an earlier download's in the same slot: the updater says why itself.
+  Bundle b;
+  bool parsed = ReadBundle(dest.string(), &b).ok();
+  std::string why;
+  if (parsed && b.manifest.version <= active_version)
+    why = "version " + std::to_string(b.manifest.version) + " is not newer than the active version " +
+          std::to_string(active_version);
+  else if (hooks_.refusal)
+    why = hooks_.refusal(seen);
+  if (why.empty()) why = parsed ? "refused by the bundle manager" : "not a bundle";
   fs::remove(dest, ec);
-  refused_sha_.insert(sha);
+  refused_sha_[sha] = why;
+  offered_refused_ = why;
   SaveState("refused sha256 " + sha.substr(0, 16) + ": " + why);
+  Report("refused", why);
   if (hooks_.warning)
     hooks_.warning("update from " + opt_.url + " refused (sha256 " + sha.substr(0, 16) + "): " +
                    why + "; the active rules stay");
