@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build pkg-config
-  libhyperscan-dev libicu-dev libyaml-cpp-dev nlohmann-json3-dev
+  libhyperscan-dev libicu-dev libyaml-cpp-dev nlohmann-json3-dev libsimdjson-dev
   libsqlite3-dev libssl-dev catch2 libre2-dev libpcre2-dev ripgrep
   # dlp-tray (Qt 6) and its Linguist translations
   qt6-base-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools libgl-dev

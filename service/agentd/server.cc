@@ -11,6 +11,7 @@
 #include "agentd/log.h"
 #include "ipc/framing.h"
 #include "ipc/json_depth.h"
+#include "ipc/json_parse.h"
 
 namespace dlp::agentd {
 namespace {
@@ -109,12 +110,13 @@ void Server::Serve(int fd) {
                                                                 ipc::FrameStatusName(st) + ")"));
       break;
     }
-    json req = json::parse(payload, nullptr, false);
-    if (req.is_discarded() || !req.is_object()) {
+    json req;
+    ipc::ParseResult parsed = ipc::ParseMessage(payload, ipc::kMaxJsonDepth, &req);
+    if (parsed == ipc::ParseResult::kNotJson) {
       Reply(*conn, Handler::Error(json(), "not_json", "a request must be one JSON object"));
       break;
     }
-    if (ipc::NestedDeeperThan(req, ipc::kMaxJsonDepth)) {
+    if (parsed == ipc::ParseResult::kTooDeep) {
       Reply(*conn, Handler::Error(json(), "bad_request",
                                   "request nested deeper than " + std::to_string(ipc::kMaxJsonDepth) + " levels"));
       continue;

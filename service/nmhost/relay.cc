@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ipc/json_depth.h"
+#include "ipc/json_parse.h"
 #include "ipc/unix_socket.h"
 
 namespace dlp::nmhost {
@@ -79,10 +80,11 @@ bool Relay::Drop(const std::string& why) {
 
 bool Relay::OnBrowserMessage(const std::string& payload) {
   // The only look inside: is it a JSON object? The bytes are forwarded as they came.
-  json msg = json::parse(payload, nullptr, /*allow_exceptions=*/false);
-  if (msg.is_discarded() || !msg.is_object())
+  json msg;
+  ipc::ParseResult parsed = ipc::ParseMessage(payload, ipc::kMaxJsonDepth, &msg);
+  if (parsed == ipc::ParseResult::kNotJson)
     return Reply(nullptr, "not_json", "the message is not a JSON object");
-  if (ipc::NestedDeeperThan(msg, ipc::kMaxJsonDepth))
+  if (parsed == ipc::ParseResult::kTooDeep)
     return Reply(nullptr, "bad_request",
                  "the message is nested deeper than " + std::to_string(ipc::kMaxJsonDepth) + " levels");
   json id = msg.contains("id") ? msg["id"] : json(nullptr);
