@@ -140,8 +140,16 @@ class ViewWriter {
     size_ += n;
   }
 
+  // Raw access for the fused fast path (FastRun), which writes at most one view byte per input
+  // byte after one Ensure() for the whole block.
+  char* text() const { return text_; }
+  uint64_t* begins() const { return begin_; }
+  uint64_t* ends() const { return end_; }
+  size_t size() const { return size_; }
+  void Commit(size_t size) { size_ = size; }
+
  private:
-  static constexpr size_t kStep = 4096;  // x 17 bytes: stays well inside L2
+  static constexpr size_t kStep = 16384;  // x 17 bytes: stays inside L2
   void Extend(size_t extra) {
     limit_ = size_ + std::max(extra, kStep);
     v_.text.resize(limit_);
@@ -167,6 +175,28 @@ struct Normalizer::Impl {
 
   const icu::Normalizer2* nfc;
   internal::CodePointTable table;
+  // The fused fast path's table (FastRun): for each code point of two-byte UTF-8 (fast2) and of
+  // Latin Extended Additional, U+1E00..U+1EFF (fast1e: every precomposed Vietnamese letter with
+  // two marks), the single ASCII byte it becomes in the loose view, or 0 when the code point is
+  // not "simple": simple means it never joins what precedes it, its exact view is itself
+  // (NFC-stable, not a control) and its loose view is one ASCII byte. Filled from the same
+  // CodePointTable the general path uses, so both paths agree by construction.
+  uint8_t fast2[0x800] = {};
+  uint8_t fast1e[0x100] = {};
+
+  void BuildFast() {
+    auto simple = [this](char32_t c) -> uint8_t {
+      std::string_view ex, lo;
+      table.Views(c, &ex, &lo);
+      std::string self;
+      AppendUtf8(c, &self);
+      if (table.Joins(c) || ex != self || lo.size() != 1) return 0;
+      const auto b = static_cast<uint8_t>(lo[0]);
+      return b > 0 && b < 0x80 ? b : 0;
+    };
+    for (char32_t c = 0x80; c < 0x800; ++c) fast2[c] = simple(c);
+    for (char32_t c = 0; c < 0x100; ++c) fast1e[c] = simple(0x1E00 + c);
+  }
 
   // A segment of several code points (`seg`, UTF-8, controls already replaced).
   void NormalizeSegment(const std::string& seg, char32_t first, bool rest_vanishes_in_loose,
@@ -206,6 +236,7 @@ Status Normalizer::Create(std::unique_ptr<Normalizer>* out) {
   try {
     auto impl = std::make_unique<Impl>(nfc, nfkc, nfkd);
     impl->table.Prebuild();
+    impl->BuildFast();
     out->reset(new Normalizer(std::move(impl)));
   } catch (const std::bad_alloc&) {
     return Status::ResourceExhausted("out of memory building the normalizer tables");
@@ -214,6 +245,114 @@ Status Normalizer::Create(std::unique_ptr<Normalizer>* out) {
 }
 
 namespace {
+
+// The loose byte of the simple code point at p (see Impl::fast2) and its length, or 0.
+[[gnu::always_inline]] inline uint32_t FastChar(const Normalizer::Impl& impl, const uint8_t* p,
+                                                size_t avail, uint8_t* lo) {
+  const uint8_t b0 = p[0];
+  if (b0 >= 0xC2 && b0 < 0xE0) {
+    if (avail < 2 || (p[1] & 0xC0) != 0x80) return 0;
+    *lo = impl.fast2[(uint32_t(b0 & 0x1F) << 6) | (p[1] & 0x3F)];
+    return *lo != 0 ? 2 : 0;
+  }
+  if (b0 == 0xE1) {  // U+1E00..U+1EFF is E1 B8..BB xx
+    if (avail < 3 || (p[1] & 0xFC) != 0xB8 || (p[2] & 0xC0) != 0x80) return 0;
+    *lo = impl.fast1e[(uint32_t(p[1] & 0x03) << 6) | (p[2] & 0x3F)];
+    return *lo != 0 ? 3 : 0;
+  }
+  return 0;
+}
+
+// True when the code point at p (p < end) cannot join the one before it: ASCII or simple.
+[[gnu::always_inline]] inline bool StartsFast(const Normalizer::Impl& impl, const uint8_t* p,
+                                              size_t avail) {
+  uint8_t lo;
+  return p[0] < 0x80 || FastChar(impl, p, avail, &lo) != 0;
+}
+
+// The fused fast path for ordinary text: ASCII and simple code points (Impl::fast2) whose next
+// code point cannot join them are each a segment of their own whose views are known without
+// decoding a segment: ASCII maps through kAsciiMap, a simple code point is itself in the exact
+// view and one ASCII byte in the loose view. Each view gets at most one byte per input byte, so
+// one Ensure() covers a block. Returns where it stopped: `n`, or the start of a segment the
+// general loop must handle (a mark, a joiner, an ASCII letter followed by one, other scripts,
+// invalid UTF-8).
+size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t n,
+               uint64_t base_offset, ViewWriter* wx, ViewWriter* wl) {
+  constexpr size_t kBlock = 4096;
+  while (i < n) {
+    const size_t stop = std::min(n, i + kBlock);
+    wx->Ensure(stop - i + 16);  // + a code point straddling `stop`, + the ASCII steps' overshoot
+    wl->Ensure(stop - i + 16);
+    char* const tx = wx->text();
+    uint64_t* const bx = wx->begins();
+    uint64_t* const ex = wx->ends();
+    char* const tl = wl->text();
+    uint64_t* const bl = wl->begins();
+    uint64_t* const el = wl->ends();
+    size_t sx = wx->size(), sl = wl->size();
+    bool slow = false;
+    while (i < stop) {
+      if (in[i] < 0x80) {
+        size_t j = AsciiRunEnd(in, i, stop);
+        // The run's last byte is a segment of its own only if what follows cannot join it.
+        if (j < n && in[j] >= 0x80 && !StartsFast(impl, in + j, n - j)) {
+          --j;
+          slow = true;
+        }
+        // Eight bytes per step with a fixed trip count (unrolled, vector stores); up to seven
+        // entries past the run are written and then overwritten or cut off (the +16 slack).
+        for (size_t k = i; k < j; k += 8) {
+          const uint64_t o = base_offset + k;
+          const uint8_t* src = in + k;
+          uint8_t tail[8] = {};
+          if (k + 8 > n) {  // the input's last bytes: do not read past it
+            std::memcpy(tail, in + k, n - k);
+            src = tail;
+          }
+          for (size_t q = 0; q < 8; ++q) {
+            const char m = kAsciiMap[src[q] & 0x7F];
+            tx[sx + q] = m;
+            tl[sl + q] = m;
+          }
+          for (size_t q = 0; q < 8; ++q) bx[sx + q] = o + q;
+          for (size_t q = 0; q < 8; ++q) ex[sx + q] = o + q + 1;
+          for (size_t q = 0; q < 8; ++q) bl[sl + q] = o + q;
+          for (size_t q = 0; q < 8; ++q) el[sl + q] = o + q + 1;
+          const size_t step = std::min<size_t>(8, j - k);
+          sx += step;
+          sl += step;
+        }
+        i = j;
+        if (slow) break;
+        continue;
+      }
+      uint8_t lo;
+      const uint32_t len = FastChar(impl, in + i, n - i, &lo);
+      const size_t after = i + len;
+      if (len == 0 || (after < n && in[after] >= 0x80 && !StartsFast(impl, in + after, n - after))) {
+        slow = true;
+        break;
+      }
+      const uint64_t b = base_offset + i, e = base_offset + after;
+      tx[sx] = static_cast<char>(in[i]);
+      tx[sx + 1] = static_cast<char>(in[i + 1]);
+      tx[sx + 2] = static_cast<char>(in[i + 2 < n ? i + 2 : i]);  // overwritten when len == 2
+      bx[sx] = bx[sx + 1] = bx[sx + 2] = b;
+      ex[sx] = ex[sx + 1] = ex[sx + 2] = e;
+      sx += len;
+      tl[sl] = static_cast<char>(lo);
+      bl[sl] = b;
+      el[sl] = e;
+      ++sl;
+      i = after;
+    }
+    wx->Commit(sx);
+    wl->Commit(sl);
+    if (slow) return i;
+  }
+  return i;
+}
 
 // The segment loop, producing the exact view (kExact), the loose view (kLoose) or both at once.
 // Fused, each code point is decoded, checked for joiners and looked up once for both views.
@@ -227,6 +366,12 @@ void RunNormalize(const Normalizer::Impl& impl, std::string_view input, uint64_t
   Decoded next{};  // a code point decoded while looking for joiners, not yet emitted
   bool have_next = false;
   while (i < n) {
+    if constexpr (kExact && kLoose) {
+      if (!have_next) {
+        i = FastRun(impl, in, i, n, base_offset, wx, wl);
+        if (i == n) break;
+      }
+    }
     if (!have_next) {
       // ASCII run. Its last byte is left to the segment path when a non-ASCII byte follows,
       // because that may be a combining mark belonging to it.
