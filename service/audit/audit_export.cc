@@ -133,4 +133,37 @@ Status AuditLog::ExportNdjson(std::ostream& out, int64_t after_id) {
   return s;
 }
 
+Status AuditLog::Decisions(int64_t after_seq, size_t max, std::vector<DecisionRow>* out) {
+  out->clear();
+  sqlite3* db = nullptr;
+  Status s = internal::OpenReader(db_path_, &db);
+  if (!s.ok()) return s;
+  {
+    internal::Stmt st(db, ("SELECT " + internal::EventColumns("d") + ", i.user, i.host" +
+                           " FROM events d LEFT JOIN events i ON i.seq = d.incident_id AND"
+                           " i.kind = 'incident' WHERE d.kind = 'decision' AND d.seq > ?1"
+                           " ORDER BY d.seq LIMIT ?2").c_str());
+    st.Bind(1, after_seq);
+    st.Bind(2, static_cast<int64_t>(max));
+    int rc = SQLITE_DONE;
+    while ((rc = st.Step()) == SQLITE_ROW) {
+      internal::EventRow d = internal::ReadEventRow(st, 0);
+      DecisionRow row;
+      row.seq = d.seq;
+      row.incident_id = d.incident_id;
+      row.time = d.time;
+      row.uid = static_cast<uint32_t>(d.uid);
+      row.user = st.Text(21);
+      row.host = st.Text(22);
+      row.decision = d.decision;
+      row.justification = d.justification;
+      row.hash = d.hash;
+      out->push_back(std::move(row));
+    }
+    if (rc != SQLITE_DONE) s = internal::SqlStatus(db, rc, "reading decisions");
+  }
+  sqlite3_close_v2(db);
+  return s;
+}
+
 }  // namespace dlp::audit

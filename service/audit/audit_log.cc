@@ -140,17 +140,20 @@ Status AuditLog::Append(Incident* inc) {
   r.fingerprint = inc->fingerprint;
   r.bundle = inc->bundle;
 
-  std::lock_guard<std::mutex> lock(mu_);
-  // A blocked paste never left the machine, and a warned one waits for its decision (which is
-  // written durably, syncing this row with it): their rows need not wait for the disk.
-  Status s = SetSynchronous(inc->action == "allow");
-  if (!s.ok()) return s;
-  r.time = Now();  // under the lock, so times follow the chain's order
-  WriteTxn txn(db_);
-  if (!txn.begin().ok()) return txn.begin();
-  s = AppendRow(db_, &r);
-  if (s.ok()) s = txn.Commit();
-  if (!s.ok()) return s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // A blocked paste never left the machine, and a warned one waits for its decision (which is
+    // written durably, syncing this row with it): their rows need not wait for the disk.
+    Status s = SetSynchronous(inc->action == "allow");
+    if (!s.ok()) return s;
+    r.time = Now();  // under the lock, so times follow the chain's order
+    WriteTxn txn(db_);
+    if (!txn.begin().ok()) return txn.begin();
+    s = AppendRow(db_, &r);
+    if (s.ok()) s = txn.Commit();
+    if (!s.ok()) return s;
+  }
+  if (on_write_) on_write_(r.seq);
   inc->id = r.seq;
   inc->time = r.time;
   inc->decision.clear();
@@ -166,8 +169,16 @@ Status AuditLog::Decide(int64_t id, uint32_t uid, const std::string& decision,
                                    "' (cancel, continue or false_alarm)");
   if (justification.size() > kMaxJustificationBytes)
     return Status::InvalidArgument("justification is longer than 1000 bytes");
-  const std::string id_text = "incident " + std::to_string(id);
+  int64_t seq = 0;
+  Status s = DecideLocked(id, uid, decision, justification, updated, &seq);
+  if (s.ok() && on_write_) on_write_(seq);
+  return s;
+}
 
+Status AuditLog::DecideLocked(int64_t id, uint32_t uid, const std::string& decision,
+                              const std::string& justification, Incident* updated,
+                              int64_t* seq) {
+  const std::string id_text = "incident " + std::to_string(id);
   std::lock_guard<std::mutex> lock(mu_);
   // A decision may release content (continue): on disk before the client hears "ok".
   if (Status s = SetSynchronous(true); !s.ok()) return s;
@@ -210,6 +221,7 @@ Status AuditLog::Decide(int64_t id, uint32_t uid, const std::string& decision,
   Status s = AppendRow(db_, &d);
   if (s.ok()) s = txn.Commit();
   if (!s.ok()) return s;
+  *seq = d.seq;
   if (updated != nullptr) *updated = internal::ToIncident(inc, &d);
   return Status::OK();
 }

@@ -66,6 +66,19 @@ struct Incident {
   std::string decided_at;
 };
 
+// A decision row (kind "decision") as the SIEM forwarder reads it, with the user and host of
+// the incident it answers (decision rows store only the uid).
+struct DecisionRow {
+  int64_t seq = 0;          // the decision's own row in the chain
+  int64_t incident_id = 0;  // the incident it answers
+  std::string time;         // when the user decided
+  uint32_t uid = 0;
+  std::string user, host;   // from the incident
+  std::string decision;     // cancel | continue | false_alarm
+  std::string justification;
+  std::string hash;         // the decision row's chain hash
+};
+
 class AuditLog {
  public:
   using Clock = std::function<std::chrono::system_clock::time_point()>;
@@ -108,6 +121,15 @@ class AuditLog {
   // *problem names the first bad row, e.g. "row 17: hash mismatch (edited)".
   Status Verify(uint64_t* rows_checked, std::string* problem);
 
+  // Decision rows with seq > after_seq, oldest first, at most max, through a read-only
+  // connection of their own (as ExportNdjson).
+  Status Decisions(int64_t after_seq, size_t max, std::vector<DecisionRow>* out);
+
+  // Called after every committed Append or Decide, outside the log's lock, on the writer's
+  // thread, with the new row's seq (the SIEM forwarder's wake-up). Must be cheap and must not
+  // call back into the log. Set before the log is shared between threads.
+  void SetOnWrite(std::function<void(int64_t seq)> fn) { on_write_ = std::move(fn); }
+
   // One JSON object per incident with id > after_id, oldest first, with Elastic Common Schema
   // field names as nested objects (event.*, user.*, host.*, rule.*, url.*, destination.*) and
   // the agent's own fields under "dlp".
@@ -128,6 +150,8 @@ class AuditLog {
 
  private:
   AuditLog(std::string db_path, std::string key, sqlite3* db);
+  Status DecideLocked(int64_t id, uint32_t uid, const std::string& decision,
+                      const std::string& justification, Incident* updated, int64_t* seq);
   std::string Now() const;
   // FULL (fsync at commit) or NORMAL for the next commits; caller holds mu_.
   Status SetSynchronous(bool full);
@@ -135,6 +159,7 @@ class AuditLog {
   const std::string db_path_;
   std::string key_;        // 32 raw bytes; wiped on destruction
   Clock clock_;
+  std::function<void(int64_t)> on_write_;
   std::mutex mu_;          // guards db_ and the chain head
   sqlite3* db_;
   bool synchronous_full_ = true;  // what audit_schema.cc opened the connection with
