@@ -1,10 +1,14 @@
 #!/bin/bash
 # End-to-end test of the Debian packages on THIS machine (a disposable root container or VM
 # running Debian 12): build the .debs, install them, check every file is where the browsers and
-# the service look, start dlp-agentd as its unit would (also without systemd), scan through the
-# system socket (dlp-agentctl, as root and as an unprivileged user, and dlp-nmhost as a browser
-# would start it), upgrade to a newer build of the same tree (audit log and a locally edited
-# conffile must survive), remove (audit log kept), purge (configuration and state gone).
+# the service look, start dlp-agentd as its unit would (user dlp-agent, also without systemd),
+# scan through the system socket (dlp-agentctl, as root and as an unprivileged user, and
+# dlp-nmhost as a browser would start it), turn the state into what the root-run versions left
+# (root-owned files, a download in /etc/dlp-agent/bundles) and upgrade to a newer build of the
+# same tree (state handed to dlp-agent, audit log and a locally edited conffile kept), fetch a
+# bundle from a directory source into the state directory through the packaged links and show
+# the fleet state in `status`, remove (audit log kept), purge (configuration and state gone,
+# the system user kept).
 #
 #   packaging/test-packages.sh [BUILD_DIR]     (default: build-pkg beside the sources)
 #
@@ -47,11 +51,14 @@ cleanup() {
 trap cleanup EXIT
 
 # Starts dlp-agentd the way packaging/systemd/dlp-agentd.service does (systemd would create the
-# runtime and state directories, mode 0755 / 0700, and set UMask=0077), without systemd.
+# runtime and state directories owned by User=dlp-agent, mode 0755 / 0700, and set UMask=0077),
+# without systemd. `start_daemon root` runs it as the versions before the dlp-agent user did.
 start_daemon() {
-  install -d -m 0755 /run/dlp-agent
-  install -d -m 0700 /var/lib/dlp-agent
-  (umask 0077; exec /usr/bin/dlp-agentd >>"$work/agentd.log" 2>&1) &
+  local as=${1:-dlp-agent}
+  install -d -m 0755 -o "$as" -g "$(id -gn "$as")" /run/dlp-agent
+  [ -d /var/lib/dlp-agent ] || install -d -m 0700 -o "$as" -g "$(id -gn "$as")" /var/lib/dlp-agent
+  (umask 0077; exec setpriv --reuid="$as" --regid="$(id -gn "$as")" --init-groups \
+     /usr/bin/dlp-agentd >>"$work/agentd.log" 2>&1) &
   daemon_pid=$!
   for _ in $(seq 1 300); do
     dlp-agentctl status >/dev/null 2>&1 && return 0
@@ -124,6 +131,19 @@ check_file /usr/lib/tmpfiles.d/dlp-agent.conf
 check_file /etc/dlp-agent/agentd.conf
 check_file /var/lib/dlp-agent
 [ "$(stat -c %a /var/lib/dlp-agent)" = 700 ] || fail "/var/lib/dlp-agent is not 0700"
+getent passwd dlp-agent >/dev/null || fail "no dlp-agent system user"
+pw=$(getent passwd dlp-agent)
+[ "$(echo "$pw" | cut -d: -f3)" -lt 1000 ] || fail "dlp-agent is not a system user: $pw"
+[ "$(echo "$pw" | cut -d: -f7)" = /usr/sbin/nologin ] || fail "dlp-agent has a login shell: $pw"
+echo "  ok  system user $pw"
+[ "$(stat -c %U:%G /var/lib/dlp-agent)" = dlp-agent:dlp-agent ] || fail "/var/lib/dlp-agent is not dlp-agent's"
+[ "$(stat -c %U:%a /var/lib/dlp-agent/bundles)" = dlp-agent:700 ] || fail "/var/lib/dlp-agent/bundles is not dlp-agent's 0700"
+[ "$(stat -c %U /etc/dlp-agent/bundles)" = root ] || fail "/etc/dlp-agent/bundles is not root's"
+for slot in a b; do
+  [ "$(readlink /etc/dlp-agent/bundles/fleet-$slot.dlpb)" = /var/lib/dlp-agent/bundles/fleet-$slot.dlpb ] ||
+    fail "/etc/dlp-agent/bundles/fleet-$slot.dlpb does not link to the state directory"
+done
+echo "  ok  download slots /etc/dlp-agent/bundles/fleet-{a,b}.dlpb -> /var/lib/dlp-agent/bundles/"
 check_file /usr/share/dlp-agent/bundles/dlp-agent-default.dlpb
 check_file /etc/dlp-agent/bundles/dlp-agent-default.dlpb
 check_file /etc/dlp-agent/trusted-keys/dlp-agent-release.pub
@@ -178,7 +198,9 @@ fi
 # ---- 3. Start the service and scan through the socket ---------------------------------------
 log "start dlp-agentd (system mode, /run/dlp-agent/agent.sock) and scan"
 start_daemon
-[ "$(stat -c %a /run/dlp-agent/agent.sock)" = 666 ] || fail "socket mode is not 0666"
+[ "$(ps -o user= -p "$daemon_pid")" = dlp-agent ] || fail "dlp-agentd runs as $(ps -o user= -p "$daemon_pid")"
+echo "  ok  dlp-agentd runs as $(ps -o user= -p "$daemon_pid")"
+[ "$(stat -c %a:%U /run/dlp-agent/agent.sock)" = 666:dlp-agent ] || fail "socket is not dlp-agent's with mode 0666"
 dlp-agentctl status | tee "$work/status1.txt"
 grep -q "dlp-agent-default" "$work/status1.txt" || fail "the packaged bundle is not active"
 secret="Số CCCD của tôi là 001085012345"
@@ -189,13 +211,37 @@ rc=0; echo "$secret" | setpriv --reuid=nobody --regid=nogroup --clear-groups dlp
 out=$(nmhost_scan "$secret")
 echo "  dlp-nmhost: $out"
 case "$out" in warn*|block*) ;; *) fail "scan through dlp-nmhost: $out" ;; esac
+# The scan as nobody is recorded under nobody's name: peer credentials work for a non-root service.
+dlp-agentctl audit export --format ndjson | grep -q '"name":"nobody"' || fail "no incident recorded for nobody"
 dlp-agentctl audit verify || fail "audit verify"
 incidents=$(dlp-agentctl audit export --format ndjson | wc -l)
 [ "$incidents" -ge 3 ] || fail "expected 3 incidents, audit has $incidents"
 echo "  ok  $incidents incidents recorded"
+for f in audit.db install.key cache; do
+  [ "$(stat -c %U /var/lib/dlp-agent/$f)" = dlp-agent ] || fail "/var/lib/dlp-agent/$f is not dlp-agent's"
+done
+others=$(find /var/lib/dlp-agent ! -user dlp-agent | head -3)
+[ -z "$others" ] || fail "not dlp-agent's after audit verify/export as root: $others"
+echo "  ok  /var/lib/dlp-agent and everything in it belong to dlp-agent (also after root's audit commands)"
+
+# ---- 3b. What a root-run version (before the dlp-agent user) left behind -----------------------
+log "turn the state into a root-era install"
+stop_daemon
+chown -R root:root /var/lib/dlp-agent
+start_daemon root
+rc=0; echo "$secret" | dlp-agentctl scan --destination chatgpt.com || rc=$?
+[ "$rc" = 1 ] || [ "$rc" = 2 ] || fail "scan as the root-run service: exit $rc"
+stop_daemon
+incidents=$((incidents + 1))
+# The root-run updater kept its downloads in /etc/dlp-agent/bundles as fleet-<16 hex>.dlpb.
+legacy=/etc/dlp-agent/bundles/fleet-0123456789abcdef.dlpb
+cp /usr/share/dlp-agent/bundles/dlp-agent-default.dlpb "$legacy"
+[ "$(find /var/lib/dlp-agent -user root | wc -l)" -ge 3 ] || fail "no root-owned state"
+echo "  ok  root-owned state: $(find /var/lib/dlp-agent -user root | wc -l) files; legacy download $legacy"
 
 # ---- 4. Upgrade to a newer build of the same tree -------------------------------------------
 log "build $new_version and upgrade"
+cp /usr/share/dlp-agent/bundles/dlp-agent-default.dlpb "$work/v1-default.dlpb"
 echo "# local edit kept across upgrades" >>/etc/dlp-agent/agentd.conf
 need_restore=1
 cmake -S "$src" -B "$build" "-DDLP_PACKAGE_VERSION=$new_version" >/dev/null
@@ -213,7 +259,14 @@ apt-get install -y --no-install-recommends -o Dpkg::Options::=--force-confold "$
 expect_version dlp-agent "$new_version"
 grep -q "local edit kept" /etc/dlp-agent/agentd.conf || fail "the edited conffile was replaced"
 echo "  ok  edited /etc/dlp-agent/agentd.conf kept"
-stop_daemon
+others=$(find /var/lib/dlp-agent ! -user dlp-agent | head -3)
+[ -z "$others" ] || fail "the upgrade left files in /var/lib/dlp-agent that are not dlp-agent's: $others"
+echo "  ok  the upgrade handed /var/lib/dlp-agent to dlp-agent"
+check_gone "$legacy"
+check_file /var/lib/dlp-agent/bundles/fleet-a.dlpb
+cmp -s /var/lib/dlp-agent/bundles/fleet-a.dlpb "$work/v1-default.dlpb" ||
+  fail "the legacy download was not the one moved"
+echo "  ok  the root-era download moved to the first slot"
 start_daemon
 dlp-agentctl status | tee "$work/status2.txt"
 v1=$(sed -n 's/.*dlp-agent-default version \([0-9]*\).*/\1/p' "$work/status1.txt" | head -1)
@@ -226,6 +279,49 @@ dlp-agentctl audit verify || fail "audit verify after upgrade"
 after=$(dlp-agentctl audit export --format ndjson | wc -l)
 [ "$after" -gt "$incidents" ] || fail "audit log lost incidents across the upgrade ($incidents -> $after)"
 echo "  ok  audit log kept across the upgrade ($incidents -> $after incidents)"
+
+# ---- 4b. Fleet: a directory source, downloads in the state directory, fleet state in status --
+log "rule update from a directory source as dlp-agent; fleet state in status"
+key=${DLP_RELEASE_KEY:-$build/packaging/release-work/dev-release.key}
+install -d -m 0755 "$work/usb"
+chmod 0755 "$work"
+dlp-rules build "$src/rules/packs" --key "$key" --version 5000 --name dlp-agent-fleet-test \
+  --out "$work/usb/current.dlpb" >/dev/null
+chmod 0644 "$work/usb/current.dlpb"
+printf 'update-url = %s\nupdate-interval = 2\nsiem = tcp://127.0.0.1:9\nsiem-max-backoff = 2\n' \
+  "$work/usb" >>/etc/dlp-agent/agentd.conf
+stop_daemon
+start_daemon
+ok=
+for _ in $(seq 1 150); do
+  dlp-agentctl status --json >"$work/status3.json"
+  if python3 -c 'import json,sys; s=json.load(open(sys.argv[1])); sys.exit(0 if s["bundle"]["version"]==5000 else 1)' "$work/status3.json"; then ok=1; break; fi
+  sleep 0.2
+done
+[ -n "$ok" ] || { cat "$work/status3.json"; tail -20 "$work/agentd.log"; fail "the bundle from the directory source was not activated"; }
+sleep 0.5  # the updater reports once the bundle manager has answered
+dlp-agentctl status --json >"$work/status3.json"
+python3 - "$work/status3.json" <<'PYEOF' || { cat "$work/status3.json"; fail "fleet state in status"; }
+import json, sys
+s = json.load(open(sys.argv[1]))
+u, f = s["fleet"]["updates"], s["fleet"]["siem"]
+assert u["last_result"] in ("installed", "not_modified") and u["next_check"], u
+assert u["installed_version"] == 5000, u
+assert f["collector"] == "tcp://127.0.0.1:9" and f["connected"] is False and not f["disabled"], f
+assert f["backlog"] >= 1 and f["last_error"], f
+print("  ok  status: updates", u["last_result"], u["message"], "next", u["next_check"],
+      "| siem", f["collector"], "connected", f["connected"], "backlog", f["backlog"])
+PYEOF
+dlp-agentctl status | grep -E '^(updates|siem|  )' || true
+slot=$(ls /var/lib/dlp-agent/bundles/fleet-?.dlpb | head -1)
+cmp -s "$slot" "$work/usb/current.dlpb" || fail "the download is not in a slot of /var/lib/dlp-agent/bundles"
+[ "$(ls /var/lib/dlp-agent/bundles/fleet-?.dlpb | wc -l)" = 1 ] || fail "the older slot was not removed"
+[ "$(stat -c %U "$slot")" = dlp-agent ] || fail "$slot is not dlp-agent's"
+[ ! -e /etc/dlp-agent/bundles/.staging ] || fail "the updater wrote into /etc/dlp-agent/bundles"
+for f in update-state.json siem-cursor.json; do
+  [ "$(stat -c %U /var/lib/dlp-agent/$f)" = dlp-agent ] || fail "/var/lib/dlp-agent/$f is not dlp-agent's"
+done
+echo "  ok  $slot (dlp-agent's), update-state.json and siem-cursor.json written by the service user"
 
 # ---- 5. Remove: binaries go, configuration and the audit log stay -----------------------------
 log "remove"
@@ -250,5 +346,7 @@ done
 if dpkg-query -W dlp-agent >/dev/null 2>&1 && dpkg-query -W -f='${db:Status-Abbrev}' dlp-agent | grep -qv '^un'; then
   fail "dlp-agent still known to dpkg after purge"
 fi
+getent passwd dlp-agent >/dev/null || fail "purge removed the dlp-agent system user (Debian keeps system users)"
+echo "  ok  the dlp-agent system user stays (owns nothing any more)"
 rm -rf "$work"
-log "PASS: build, install, files, service, scans, upgrade, remove, purge"
+log "PASS: build, install, files, service as dlp-agent, scans, root-era upgrade, fleet, remove, purge"
