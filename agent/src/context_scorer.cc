@@ -12,7 +12,12 @@
 namespace dlp {
 namespace {
 
-bool IsWordByte(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+// ASCII only, like std::isalnum/std::tolower in the "C" locale the engine runs in (nothing calls
+// setlocale); inline, because the context windows of every candidate go through them.
+bool IsWordByte(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 bool ContainsPhrase(const std::string& hay, const std::string& phrase) {
   for (size_t p = hay.find(phrase); p != std::string::npos; p = hay.find(phrase, p + 1)) {
@@ -46,7 +51,7 @@ bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPat
   std::string before = Window(loose, ls, ls, c.window_before, 0);
   std::string after = Window(loose, le, le, 0, c.window_after);
   std::string hay = before + " \x01 " + after;
-  for (char& ch : hay) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+  for (char& ch : hay) ch = AsciiLower(ch);
 
   if (!c.require.empty() || !require_re.empty()) {
     bool found = AnyPhrase(hay, c.require);

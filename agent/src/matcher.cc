@@ -112,6 +112,21 @@ bool CheckBoundary(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e) 
   return true;
 }
 
+bool EndBoundaryFails(const Rule& r, const ViewBuffer& vb, uint64_t e) {
+  switch (r.boundary) {
+    case Boundary::kNone:
+      return false;
+    case Boundary::kDigit:
+      return DigitAfter(vb, e);
+    case Boundary::kAlnum: {
+      UChar32 after = NextCodePoint(vb, e);
+      if (after >= 0 && u_isalnum(after)) return true;
+      return after == '.' && vb.Has(e + 1) && std::isalnum(static_cast<unsigned char>(vb.At(e + 1)));
+    }
+  }
+  return false;
+}
+
 bool CheckCase(const Rule& r, std::string_view m) {
   if (r.case_rule == CaseRule::kAny) return true;
   bool any_upper = false, any_lower = false;

@@ -304,16 +304,25 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
         // entries past the run are written and then overwritten or cut off (the +16 slack).
         for (size_t k = i; k < j; k += 8) {
           const uint64_t o = base_offset + k;
-          const uint8_t* src = in + k;
-          uint8_t tail[8] = {};
-          if (k + 8 > n) {  // the input's last bytes: do not read past it
-            std::memcpy(tail, in + k, n - k);
-            src = tail;
-          }
-          for (size_t q = 0; q < 8; ++q) {
-            const char m = kAsciiMap[src[q] & 0x7F];
-            tx[sx + q] = m;
-            tl[sl + q] = m;
+          uint64_t word = 0;  // zero bytes past the input's end are controls: per-byte path
+          if (k + 8 <= n) std::memcpy(&word, in + k, 8);  // one load
+          else std::memcpy(&word, in + k, n - k);
+          // Bytes below 0x20 or equal to 0x7F (the only ASCII bytes kAsciiMap changes) flagged
+          // in their top bit; bytes >= 0x80 past the run are never flagged, and a borrow can
+          // only add false alarms, which take the exact per-byte path.
+          constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+          const uint64_t del = word ^ (0x7F * kOnes);
+          if ((((word - 0x20 * kOnes) & ~word) | ((del - kOnes) & ~del)) & kHigh) {
+            uint8_t src[8];
+            std::memcpy(src, &word, 8);
+            for (size_t q = 0; q < 8; ++q) {
+              const char m = kAsciiMap[src[q] & 0x7F];
+              tx[sx + q] = m;
+              tl[sl + q] = m;
+            }
+          } else {  // printable ASCII is itself in both views
+            std::memcpy(tx + sx, &word, 8);
+            std::memcpy(tl + sl, &word, 8);
           }
           for (size_t q = 0; q < 8; ++q) bx[sx + q] = o + q;
           for (size_t q = 0; q < 8; ++q) ex[sx + q] = o + q + 1;

@@ -157,6 +157,11 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
   ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
   const Rule& r = eng->pack.rules[rule];
   std::erase_if(ends, [&](uint64_t e) { return !LineAfterIsClear(r, vb, e); });
+  // A digit or letter right after the end fails the boundary check for every start, so those
+  // ends need no start-of-match work (most hits of number rules end inside a longer number).
+  // Not for anchored rules: AnchoredSpans treats a run of consecutive ends as one growing match.
+  if (!eng->anchored[rule])
+    std::erase_if(ends, [&](uint64_t e) { return EndBoundaryFails(r, vb, e); });
   uint64_t width = eng->max_width[rule];
   std::vector<std::pair<uint64_t, uint64_t>> spans;
   if (eng->anchored[rule]) {

@@ -82,6 +82,9 @@ struct ScanSession::State {
 // Shape checks on a candidate span [s, e) of view `vb` (matcher.cc).
 bool CheckBoundary(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e);
 bool CheckCase(const Rule& r, std::string_view matched);
+// The part of CheckBoundary that depends on the end alone: when true, no span ending at `e` can
+// pass CheckBoundary, whatever its start, so the hit need not be confirmed.
+bool EndBoundaryFails(const Rule& r, const ViewBuffer& vb, uint64_t e);
 bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e);
 // The part of the own-line check that needs only the end of a match: run before confirming, it
 // discards most hits of stamp words in running text without any start-of-match work.
