@@ -47,6 +47,12 @@ bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPat
                   const ViewBuffer& loose, uint64_t ls, uint64_t le, const ViewBuffer& exact,
                   uint64_t es, uint64_t ee, double* confidence) {
   const ContextSpec& c = r.context;
+  if (c.require.empty() && require_re.empty() && c.raise.empty() && c.lower.empty()) {
+    // No context to read (document numbers, most credentials): the windows are not needed.
+    const double conf = std::clamp(r.confidence, 0.0, 1.0);
+    *confidence = conf;
+    return conf >= r.min_confidence;
+  }
   // The match itself is blanked so that a keyword inside the value cannot vouch for it.
   std::string before = Window(loose, ls, ls, c.window_before, 0);
   std::string after = Window(loose, le, le, 0, c.window_after);

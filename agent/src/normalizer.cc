@@ -263,13 +263,6 @@ namespace {
   return 0;
 }
 
-// True when the code point at p (p < end) cannot join the one before it: ASCII or simple.
-[[gnu::always_inline]] inline bool StartsFast(const Normalizer::Impl& impl, const uint8_t* p,
-                                              size_t avail) {
-  uint8_t lo;
-  return p[0] < 0x80 || FastChar(impl, p, avail, &lo) != 0;
-}
-
 // The fused fast path for ordinary text: ASCII and simple code points (Impl::fast2) whose next
 // code point cannot join them are each a segment of their own whose views are known without
 // decoding a segment: ASCII maps through kAsciiMap, a simple code point is itself in the exact
@@ -292,13 +285,21 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
     uint64_t* const el = wl->ends();
     size_t sx = wx->size(), sl = wl->size();
     bool slow = false;
+    // The simple code point at next_at, decoded while checking what follows the previous one.
+    size_t next_at = SIZE_MAX;
+    uint32_t next_len = 0;
+    uint8_t next_lo = 0;
     while (i < stop) {
       if (in[i] < 0x80) {
         size_t j = AsciiRunEnd(in, i, stop);
         // The run's last byte is a segment of its own only if what follows cannot join it.
-        if (j < n && in[j] >= 0x80 && !StartsFast(impl, in + j, n - j)) {
-          --j;
-          slow = true;
+        if (j < n && in[j] >= 0x80) {
+          next_len = FastChar(impl, in + j, n - j, &next_lo);  // kept for the next step
+          next_at = j;
+          if (next_len == 0) {
+            --j;
+            slow = true;
+          }
         }
         // Eight bytes per step with a fixed trip count (unrolled, vector stores); up to seven
         // entries past the run are written and then overwritten or cut off (the +16 slack).
@@ -336,12 +337,20 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
         if (slow) break;
         continue;
       }
-      uint8_t lo;
-      const uint32_t len = FastChar(impl, in + i, n - i, &lo);
+      uint8_t lo = next_lo;
+      const uint32_t len = next_at == i ? next_len : FastChar(impl, in + i, n - i, &lo);
       const size_t after = i + len;
-      if (len == 0 || (after < n && in[after] >= 0x80 && !StartsFast(impl, in + after, n - after))) {
+      if (len == 0) {
         slow = true;
         break;
+      }
+      if (after < n && in[after] >= 0x80) {
+        next_len = FastChar(impl, in + after, n - after, &next_lo);
+        next_at = after;
+        if (next_len == 0) {
+          slow = true;
+          break;
+        }
       }
       const uint64_t b = base_offset + i, e = base_offset + after;
       tx[sx] = static_cast<char>(in[i]);
