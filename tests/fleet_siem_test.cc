@@ -198,9 +198,12 @@ TEST_CASE("fleet: incidents reach a real rsyslog over TLS with their fields and 
   CHECK(raw.find("0912345678") == std::string::npos);
   CHECK(raw.find("Số CCCD của tôi") == std::string::npos);
   CHECK(raw.find("Liên hệ") == std::string::npos);
-  // The cursor says what was confirmed delivered.
-  json cursor = json::parse(ReadFileBytes(d.state_dir() + "/siem-cursor.json"));
-  CHECK(cursor["last_id"] == std::max(block, warn));
+  // The cursor says what was confirmed delivered (saved a moment after rsyslog has the bytes).
+  json cursor;
+  CHECK(WaitUntil([&] {
+    cursor = json::parse(ReadFileBytes(d.state_dir() + "/siem-cursor.json"), nullptr, false);
+    return cursor.is_object() && cursor["last_id"] == std::max(block, warn);
+  }, 10000));
   // And so does status: connected, nothing waiting.
   json f;
   REQUIRE(WaitUntil([&] {
@@ -288,8 +291,11 @@ TEST_CASE("fleet: a user's decision on a warning reaches the SIEM as its own mes
   CHECK(raw.find("001085012345") == std::string::npos);
   CHECK(raw.find("chỉ đạo") == std::string::npos);
   CHECK(raw.find(dlp::test::kWarnValue) == std::string::npos);
-  json cursor = json::parse(ReadFileBytes(d.state_dir() + "/siem-cursor.json"));
-  CHECK(cursor["last_decision"].get<int64_t>() > std::max(warn1, warn2));
+  json cursor;
+  CHECK(WaitUntil([&] {
+    cursor = json::parse(ReadFileBytes(d.state_dir() + "/siem-cursor.json"), nullptr, false);
+    return cursor.is_object() && cursor["last_decision"].get<int64_t>() > std::max(warn1, warn2);
+  }, 10000));
   CHECK(FleetStatus(d.socket())["siem"]["delivered_decision"] == cursor["last_decision"]);
 
   // A restart sends neither again.
