@@ -27,11 +27,10 @@ void NormalizeChunks(const Normalizer& norm, std::string_view text, Sink&& sink)
     if (!last) in = in.substr(0, kChunk);
     size_t cut = norm.SafeCut(in, last);
     if (cut == 0) cut = in.size();
-    for (int v = 0; v < kViewCount; ++v) {
-      views[v].Clear();
-      norm.Normalize(in.substr(0, cut), static_cast<ViewKind>(v), pos, &views[v]);
-      sink(v, std::string_view(views[v].text));
-    }
+    // Both views in one pass, as ScanSession does (NormalizeBoth; its fast path is only there).
+    for (auto& v : views) v.Clear();
+    norm.NormalizeBoth(in.substr(0, cut), pos, &views[0], &views[1]);
+    for (int v = 0; v < kViewCount; ++v) sink(v, std::string_view(views[v].text));
     pos += cut;
   }
 }
