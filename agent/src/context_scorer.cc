@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstdint>
 
 #include "scan_session_state.h"
 
@@ -29,9 +30,36 @@ bool ContainsPhrase(const std::string& hay, const std::string& phrase) {
   return false;
 }
 
-bool AnyPhrase(const std::string& hay, const std::vector<std::string>& phrases) {
-  return std::any_of(phrases.begin(), phrases.end(),
-                     [&](const std::string& p) { return ContainsPhrase(hay, p); });
+// Which byte pairs occur in the window, hashed into 4096 bits: a phrase with a pair that does
+// not occur cannot be in it, so most of a rule's phrases are ruled out with a lookup or two
+// instead of a search (a collision only means a search that was going to happen anyway).
+class PairFilter {
+ public:
+  explicit PairFilter(const std::string& hay) {
+    for (size_t i = 0; i + 1 < hay.size(); ++i) Set(Hash(hay[i], hay[i + 1]));
+  }
+  bool MayContain(const std::string& phrase) const {
+    const size_t pairs = phrase.size() < 2 ? 0 : std::min<size_t>(phrase.size() - 1, 4);
+    for (size_t k = 0; k < pairs; ++k)
+      if (!Test(Hash(phrase[k], phrase[k + 1]))) return false;
+    return true;
+  }
+
+ private:
+  static unsigned Hash(char a, char b) {
+    return ((static_cast<unsigned>(static_cast<unsigned char>(a)) << 4) ^
+            static_cast<unsigned char>(b)) & 4095u;
+  }
+  void Set(unsigned h) { bits_[h >> 6] |= uint64_t{1} << (h & 63); }
+  bool Test(unsigned h) const { return (bits_[h >> 6] >> (h & 63)) & 1; }
+  uint64_t bits_[64] = {};
+};
+
+bool AnyPhrase(const std::string& hay, const PairFilter& filter,
+               const std::vector<std::string>& phrases) {
+  return std::any_of(phrases.begin(), phrases.end(), [&](const std::string& p) {
+    return filter.MayContain(p) && ContainsPhrase(hay, p);
+  });
 }
 
 std::string Window(const ViewBuffer& vb, uint64_t s, uint64_t e, int before, int after) {
@@ -58,9 +86,10 @@ bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPat
   std::string after = Window(loose, le, le, 0, c.window_after);
   std::string hay = before + " \x01 " + after;
   for (char& ch : hay) ch = AsciiLower(ch);
+  const PairFilter filter(hay);
 
   if (!c.require.empty() || !require_re.empty()) {
-    bool found = AnyPhrase(hay, c.require);
+    bool found = AnyPhrase(hay, filter, c.require);
     if (!found && !require_re.empty()) {
       // Exact-view bytes are longer than loose ones (diacritics): widen the window to match.
       std::string w = Window(exact, es, ee, c.window_before * 2, c.window_after * 2);
@@ -74,8 +103,8 @@ bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPat
     if (!found) return false;
   }
   double conf = r.confidence;
-  if (AnyPhrase(hay, c.raise)) conf += c.raise_by;
-  if (AnyPhrase(hay, c.lower)) conf -= c.lower_by;
+  if (AnyPhrase(hay, filter, c.raise)) conf += c.raise_by;
+  if (AnyPhrase(hay, filter, c.lower)) conf -= c.lower_by;
   conf = std::clamp(conf, 0.0, 1.0);
   *confidence = conf;
   return conf >= r.min_confidence;
