@@ -228,3 +228,46 @@ TEST_CASE("compiled databases are cached on disk and a bad cache is recompiled",
   CHECK(c.action == Action::kBlock);
   CHECK(make()->stats().from_cache);  // and the cache was rewritten
 }
+
+// The start filter of anchored confirmation: a superset of the bytes a match can begin with.
+#include "first_bytes.h"
+
+namespace dlp {
+namespace {
+
+TEST_CASE("FirstBytes: bytes a match can begin with, never too few", "[engine]") {
+  using internal::FirstBytes;
+  auto only = [](std::initializer_list<int> bytes) {
+    std::bitset<256> s;
+    for (int b : bytes) s.set(b);
+    return s;
+  };
+  CHECK(FirstBytes("abc", false) == only({'a'}));
+  CHECK(FirstBytes("abc", true) == only({'a', 'A'}));
+  CHECK(FirstBytes("a?b|c", false) == only({'a', 'b', 'c'}));
+  CHECK(FirstBytes("(?:x{0,3}y)+z", false) == only({'x', 'y'}));
+  CHECK(FirstBytes("[0-9]{2}", false) == only({'0', '1', '2', '3', '4', '5', '6', '7', '8', '9'}));
+  CHECK(FirstBytes("\\x41\\.", false) == only({'A'}));
+  CHECK(FirstBytes("\\s*@", false) == only({' ', '\t', '\n', '\v', '\f', '\r', '@'}));
+  // The e-mail rule: a quote or anything the local-part class allows.
+  const std::bitset<256> email = FirstBytes(
+      "(?:\"[^\"\\r\\n]{1,64}\"|[^\\s@<>()\\[\\]:;,\"\\\\]{1,64})@[^\\s@<>()\\[\\]:;,\"\\\\]{1,253}", true);
+  CHECK(email.test('"'));
+  CHECK(email.test('a'));
+  CHECK(email.test(0xC3));
+  CHECK_FALSE(email.test(' '));
+  CHECK_FALSE(email.test('@'));
+  CHECK_FALSE(email.test('<'));
+  CHECK_FALSE(email.test(']'));
+  CHECK_FALSE(email.test('\\'));
+  // Anything not understood, or a pattern that can match nothing, gives every byte.
+  CHECK(FirstBytes("x*", false).all());
+  CHECK(FirstBytes("(?i)abc", false).all());
+  CHECK(FirstBytes("\\p{L}b", false).all());
+  CHECK(FirstBytes("[[:alpha:]]", false).all());
+  CHECK(FirstBytes("(ab", false).all());
+  CHECK(FirstBytes("\\bfoo", false) == only({'f'}));
+}
+
+}  // namespace
+}  // namespace dlp

@@ -5,6 +5,7 @@
 
 #include "engine_internal.h"
 #include "engine_cache.h"
+#include "first_bytes.h"
 #include "scan_session_state.h"
 
 namespace dlp {
@@ -97,6 +98,9 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       plans[ri].confirm.push_back({r.patterns[pi], FlagsFor(r, true), static_cast<unsigned>(pi)});
     }
     impl->max_width.push_back(plans[ri].width);
+    std::bitset<256> first;
+    for (const auto& pattern : r.patterns) first |= internal::FirstBytes(pattern, r.caseless);
+    impl->first_bytes.push_back(first);
     impl->max_before = std::max(impl->max_before, r.context.window_before);
     impl->max_after = std::max(impl->max_after, r.context.window_after);
     std::vector<std::unique_ptr<icu::RegexPattern>> res;

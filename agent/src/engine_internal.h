@@ -5,6 +5,7 @@
 #include <hs/hs.h>
 #include <unicode/regex.h>
 
+#include <bitset>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -38,6 +39,7 @@ struct Engine::Impl {
   std::vector<HsDatabase> confirm_db;      // per rule: block mode with SOM, for exact spans
   std::vector<bool> anchored;              // per rule: confirm_db is '^'-anchored, not SOM
   std::vector<unsigned> max_width;         // per rule, in view bytes
+  std::vector<std::bitset<256>> first_bytes;  // per rule: bytes a match can start with (superset)
   std::vector<std::vector<std::unique_ptr<icu::RegexPattern>>> require_re;  // per rule
   int max_before = 0;  // largest context/line look-behind of any rule, in view bytes
   int max_after = 0;

@@ -215,7 +215,10 @@ void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
     while (j + 1 < ends.size() && ends[j + 1] == ends[j] + 1) ++j;
     uint64_t last = ends[j];
     uint64_t from = std::max(vb.base, last > width ? last - width : 0);
+    const std::bitset<256>& first = eng->first_bytes[rule];
     for (uint64_t s = from; s < ends[i]; ++s) {
+      // A start whose byte cannot begin a match cannot reach the run's ends (they lie after s).
+      if (!first.test(static_cast<unsigned char>(vb.At(s)))) continue;
       std::vector<std::pair<uint64_t, uint64_t>> local;
       hs_scan(eng->confirm_db[rule].get(), vb.buf.text.data() + (s - vb.base),
               static_cast<unsigned>(last - s), 0, scratch, OnSpan, &local);
