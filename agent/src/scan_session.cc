@@ -109,6 +109,18 @@ Status ScanSession::State::Process(size_t bytes, bool last) {
   static_assert(kViewCount == 2 && static_cast<int>(ViewKind::kExact) == 0);
   size_t old_size[kViewCount];
   for (int v = 0; v < kViewCount; ++v) old_size[v] = views[v].buf.text.size();
+  if (!last) {
+    // A long input: give each view its steady-state capacity (a trimmed window plus two chunks)
+    // once, instead of letting the first chunks reallocate and copy the text and both offset
+    // maps. Pages are touched only as they are written.
+    constexpr size_t kSteady = kTrimAt + 2 * kChunk;
+    for (auto& vb : views) {
+      NormalizedView& b = vb.buf;
+      if (b.text.capacity() < kSteady) b.text.reserve(kSteady);
+      if (b.src_begin.capacity() < kSteady) b.src_begin.reserve(kSteady);
+      if (b.src_end.capacity() < kSteady) b.src_end.reserve(kSteady);
+    }
+  }
   eng->norm->NormalizeBoth(input, consumed, &views[0].buf, &views[1].buf);
   for (int v = 0; v < kViewCount; ++v) {
     ViewBuffer& vb = views[v];
