@@ -139,7 +139,7 @@ Status AuditLog::Decisions(int64_t after_seq, size_t max, std::vector<DecisionRo
   Status s = internal::OpenReader(db_path_, &db);
   if (!s.ok()) return s;
   {
-    internal::Stmt st(db, ("SELECT " + internal::EventColumns("d") + ", i.user, i.host" +
+    internal::Stmt st(db, ("SELECT " + internal::EventColumns("d") + ", i.user_name, i.host_name" +
                            " FROM events d LEFT JOIN events i ON i.seq = d.incident_id AND"
                            " i.kind = 'incident' WHERE d.kind = 'decision' AND d.seq > ?1"
                            " ORDER BY d.seq LIMIT ?2").c_str());
