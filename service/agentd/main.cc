@@ -133,52 +133,27 @@ bool CollectArgs(int argc, char** argv, std::vector<std::string>* out) {
   return true;
 }
 
-// The audit log's side of the SIEM forwarder: decision rows after a cursor (so each decision goes
-// out as its own message) and a call after every committed row (so the forwarder sleeps until
-// there is something to send). Written against AuditLog::Decisions and AuditLog::SetOnWrite;
-// with an audit library that has neither, decisions ride inside their incidents and the
-// forwarder looks at the log every second, as before. Returns whether the log will wake it.
-template <typename F> struct RowOf;  // the row type of AuditLog::Decisions(after, max, rows)
-template <typename C, typename A, typename B, typename Row>
-struct RowOf<dlp::Status (C::*)(A, B, std::vector<Row>*)> { using type = Row; };
-
-template <typename Log>
-bool ConnectAuditLog(Log* log, dlp::fleet::ForwarderOptions* fo, dlp::fleet::ForwarderHooks* fh) {
-  if constexpr (requires { &Log::Decisions; }) {
-    using Row = typename RowOf<decltype(&Log::Decisions)>::type;
-    fh->decisions = [log](int64_t after, size_t max, std::vector<dlp::fleet::DecisionEvent>* out) {
-      std::vector<Row> rows;
-      dlp::Status s = log->Decisions(after, max, &rows);
-      out->clear();
-      for (const auto& r : rows) {
-        dlp::fleet::DecisionEvent e;
-        e.seq = r.seq;
-        e.incident_id = r.incident_id;
-        e.time = r.time;
-        e.uid = r.uid;
-        e.user = r.user;
-        e.host = r.host;
-        e.decision = r.decision;
-        e.justification_bytes = r.justification.size();  // never the text itself
-        e.hash = r.hash;
-        out->push_back(std::move(e));
-      }
-      return s;
-    };
+// Decision rows of the audit log after a cursor, as the SIEM forwarder reads them: each
+// decision goes out as its own message, with the length of the user's reason, never its text.
+dlp::Status ReadDecisions(dlp::audit::AuditLog* log, int64_t after, size_t max,
+                          std::vector<dlp::fleet::DecisionEvent>* out) {
+  std::vector<dlp::audit::DecisionRow> rows;
+  dlp::Status s = log->Decisions(after, max, &rows);
+  out->clear();
+  for (const auto& r : rows) {
+    dlp::fleet::DecisionEvent e;
+    e.seq = r.seq;
+    e.incident_id = r.incident_id;
+    e.time = r.time;
+    e.uid = r.uid;
+    e.user = r.user;
+    e.host = r.host;
+    e.decision = r.decision;
+    e.justification_bytes = r.justification.size();  // never the text itself
+    e.hash = r.hash;
+    out->push_back(std::move(e));
   }
-  if constexpr (requires { log->SetOnWrite(std::function<void(int64_t)>()); }) {
-    fo->idle_wait_ms = 300000;  // a safety net only
-    return true;
-  } else {
-    fo->idle_wait_ms = 1000;
-    return false;
-  }
-}
-
-template <typename Log>
-void SetAuditWakeUp(Log* log, dlp::fleet::SyslogForwarder* forwarder) {
-  if constexpr (requires { log->SetOnWrite(std::function<void(int64_t)>()); })
-    log->SetOnWrite([forwarder](int64_t) { forwarder->Notify(); });
+  return s;
 }
 
 // The `fleet` object of the status reply (service/PROTOCOL.md): null for a feature that is not
@@ -315,7 +290,10 @@ int main(int argc, char** argv) {
     dlp::fleet::ForwarderHooks fh;
     fh.info = LogInfo;
     fh.warning = LogWarning;
-    const bool woken = ConnectAuditLog(audit.get(), &fo, &fh);
+    fh.decisions = [log = audit.get()](int64_t after, size_t max,
+                                       std::vector<dlp::fleet::DecisionEvent>* out) {
+      return ReadDecisions(log, after, max, out);
+    };
     forwarder = std::make_unique<dlp::fleet::SyslogForwarder>(fo, fh, audit.get());
     if (dlp::Status s = forwarder->Start(); !s.ok()) {
       LogError("incident forwarding disabled: " + s.message());
@@ -323,10 +301,10 @@ int main(int argc, char** argv) {
       forwarder.reset();
     } else {
       // Every row the service writes wakes the forwarder (it sleeps otherwise).
-      if (woken) SetAuditWakeUp(audit.get(), forwarder.get());
+      // The safety net (fo.idle_wait_ms, 5 min) covers rows written by another process.
+      audit->SetOnWrite([f = forwarder.get()](int64_t) { f->Notify(); });
       LogInfo("incidents forwarded to " + args.siem + " (" + args.siem_format + "; " +
-              (woken ? "woken by each audit row, decisions as their own messages)"
-                     : "the audit log looked at every second, decisions inside incidents)"));
+              "woken by each audit row, decisions as their own messages)");
     }
   }
   handler.SetFleetStatus([&] {
