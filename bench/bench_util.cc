@@ -60,6 +60,16 @@ void Report::Text(const std::string& what, const std::string& text) {
 
 void Report::Key(const std::string& key, double value) { keys_.push_back({key, value}); }
 
+bool Report::Get(const std::string& key, double* value) const {
+  for (const auto& [k, v] : keys_) {
+    if (k == key) {
+      *value = v;
+      return true;
+    }
+  }
+  return false;
+}
+
 void Report::Print() const {
   size_t w = 0;
   for (const Line& l : lines_)

@@ -34,6 +34,8 @@ class Report {
            const std::string& note = "", const std::string& key = "");
   void Text(const std::string& what, const std::string& text);
   void Key(const std::string& key, double value);  // machine-readable only
+  // The value recorded under `key`, if any.
+  bool Get(const std::string& key, double* value) const;
   void Print() const;
   std::string JsonLine() const;
 
