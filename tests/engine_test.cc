@@ -267,6 +267,8 @@ TEST_CASE("FirstBytes: bytes a match can begin with, never too few", "[engine]")
   CHECK(FirstBytes("[[:alpha:]]", false).all());
   CHECK(FirstBytes("(ab", false).all());
   CHECK(FirstBytes("\\bfoo", false) == only({'f'}));
+  CHECK(FirstBytes(std::string(100000, '(') + "a" + std::string(100000, ')'), false).all());
+  CHECK(FirstBytes(std::string(10, '(') + "a" + std::string(10, ')'), false) == only({'a'}));
 }
 
 }  // namespace

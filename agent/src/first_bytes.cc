@@ -79,6 +79,7 @@ class Parser {
     Result r;
     const char c = p_[i_];
     if (c == '(') {
+      if (++depth_ > kMaxDepth) return Fail(), r;  // bounded recursion on hostile patterns
       ++i_;
       if (i_ < p_.size() && p_[i_] == '?') {
         if (i_ + 1 < p_.size() && p_[i_ + 1] == ':') i_ += 2;
@@ -87,6 +88,7 @@ class Parser {
       r = Alternation();
       if (i_ >= p_.size() || p_[i_] != ')') return Fail(), r;
       ++i_;
+      --depth_;
       return r;
     }
     if (c == '[') return Class();
@@ -223,8 +225,10 @@ class Parser {
 
   void Fail() { ok_ = false; }
 
+  static constexpr int kMaxDepth = 64;
   std::string_view p_;
   size_t i_ = 0;
+  int depth_ = 0;
   bool ok_ = true;
 };
 
