@@ -230,7 +230,7 @@ int main(int argc, char** argv) {
   char host[256] = "localhost";
   gethostname(host, sizeof host - 1);
   Clients clients;
-  Handler handler({"0.1.0", args.user ? "user" : "system", host}, &bundles, audit.get(), &pool, &subs, &clients);
+  Handler handler({DLP_VERSION, args.user ? "user" : "system", host}, &bundles, audit.get(), &pool, &subs, &clients);
   bundles.OnChange([&subs](const ActiveRules& r) {
     subs.Publish(std::nullopt, nlohmann::json({{"v", 1}, {"event", "bundle"}, {"bundle", BundleJson(r)}}).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
   });

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <chrono>
 #include <thread>
 
 #include "agentd/log.h"
@@ -61,11 +62,20 @@ void Server::Run() {
     ++connections_;
     std::thread([this, fd] {
       Serve(fd);
+      std::lock_guard<std::mutex> lock(drain_mu_);
       --connections_;
+      drained_.notify_all();
     }).detach();
   }
   close(listen_fd_);
   unlink(opt_.socket_path.c_str());
+  // The connection threads see the stop pipe and leave after the request they are serving. Wait
+  // for them: main() destroys the handler, the audit log and the forwarder once Run returns,
+  // and a scan still recording an incident would use them. A client stuck on a full socket is
+  // cut off by the send timeout, so this wait is bounded; the limit is a last resort.
+  std::unique_lock<std::mutex> lock(drain_mu_);
+  if (!drained_.wait_for(lock, std::chrono::seconds(15), [this] { return connections_ == 0; }))
+    LogWarning(std::to_string(connections_.load()) + " connections still busy at shutdown");
 }
 
 void Server::Serve(int fd) {

@@ -9,6 +9,7 @@
 #define DLP_SERVICE_AGENTD_SERVER_H_
 
 #include <atomic>
+#include <condition_variable>
 #include <map>
 #include <mutex>
 #include <string>
@@ -47,6 +48,8 @@ class Server {
   int stop_pipe_[2] = {-1, -1};
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
+  std::mutex drain_mu_;                // with drained_: Run waits for connection threads to end
+  std::condition_variable drained_;
   std::mutex users_mu_;
   std::map<uint32_t, int> per_user_;  // open connections per uid
 };
