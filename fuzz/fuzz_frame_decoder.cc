@@ -1,6 +1,6 @@
 // Fuzz target: the service's frame decoder (ipc::FrameDecoder, the same framing as the socket)
-// followed by what the service does with each payload before the handler: JSON parsing, the
-// object check, the nesting-depth guard, and dumping a reply that echoes the id.
+// followed by what the service does with each payload before the handler: ipc::ParseMessage
+// (simdjson, the object check, the nesting-depth guard), and dumping a reply that echoes the id.
 //
 // Input: one byte choosing the feed size (1..256 bytes), then the byte stream. Checks: every
 // payload is at most the limit; re-encoding the decoded frames gives back exactly the bytes
@@ -15,6 +15,7 @@
 
 #include "ipc/framing.h"
 #include "ipc/json_depth.h"
+#include "ipc/json_parse.h"
 
 namespace {
 
@@ -50,8 +51,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Check(st == dlp::ipc::FrameStatus::kOk, "unexpected status");
       Check(payload.size() <= kMax, "payload over the limit");
       reencoded += dlp::ipc::EncodeFrame(payload);
-      nlohmann::json req = nlohmann::json::parse(payload, nullptr, false);
-      if (req.is_discarded() || !req.is_object() || dlp::ipc::NestedDeeperThan(req, dlp::ipc::kMaxJsonDepth)) continue;
+      nlohmann::json req;
+      if (dlp::ipc::ParseMessage(payload, dlp::ipc::kMaxJsonDepth, &req) != dlp::ipc::ParseResult::kOk)
+        continue;
       nlohmann::json id = req.contains("id") ? req["id"] : nlohmann::json();
       nlohmann::json reply = {{"v", 1}, {"id", id}, {"ok", false}};
       std::string out = reply.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);

@@ -1,19 +1,18 @@
 #!/usr/bin/env bash
 # Runs one fuzz target for a given time on its committed seeds plus a growing corpus kept in
-# build-fuzz/fuzz/corpus/TARGET, and prints libFuzzer's final figures.
+# build-asan/fuzz/corpus/TARGET, and prints libFuzzer's final figures.
 # Usage: fuzz/run.sh TARGET SECONDS [extra libFuzzer flags]
 #   TARGET: engine_scan | pack_loader | bundle_verify | frame_decoder | agentd_handler |
-#           nmhost_stdio   (build them first: scripts/fuzz.sh, or
-#           cmake --build build-fuzz --target dlp_fuzzers)
-# BUILD_DIR overrides build-fuzz. A crash leaves its input in build-fuzz/fuzz/artifacts/.
+#           nmhost_stdio   (build them first: scripts/sanitize.sh --build-only --target dlp_fuzzers)
+# BUILD_DIR overrides build-asan. A crash leaves its input in build-asan/fuzz/artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 target="${1:?usage: fuzz/run.sh TARGET SECONDS}"
 seconds="${2:?usage: fuzz/run.sh TARGET SECONDS}"
 shift 2
-build="${BUILD_DIR:-build-fuzz}"
+build="${BUILD_DIR:-build-asan}"
 bin="$build/fuzz/fuzz_$target"
-[ -x "$bin" ] || { echo "run.sh: $bin is not built (scripts/fuzz.sh builds it)" >&2; exit 2; }
+[ -x "$bin" ] || { echo "run.sh: $bin is not built (scripts/sanitize.sh --build-only --target dlp_fuzzers builds it)" >&2; exit 2; }
 work="$build/fuzz/corpus/$target"
 mkdir -p "$work" "$build/fuzz/artifacts"
 dict=()

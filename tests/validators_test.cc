@@ -337,7 +337,7 @@ TEST_CASE("SecretValue: real secrets, not placeholders or addresses", "[validato
 }
 
 TEST_CASE("Email: text decoded from binary junk is not an address", "[validators]") {
-  CHECK_FALSE(Email("\xEF\xBF\xBDj@W.\xEF\xBF\xBD\xEF\xBF\xBDa", kCtx));
+  CHECK_FALSE(Email("\xEF\xBF\xBDj@W.\xEF\xBF\xBD\xEF\xBF\xBD" "a", kCtx));
   CHECK_FALSE(Email("ab@\xEF\xBF\xBDX.vn", kCtx));
   CHECK(Email("hans@m\xE7\xAB\xAFller.com", kCtx));  // a real IDN label still passes
 }
