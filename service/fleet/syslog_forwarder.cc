@@ -18,9 +18,21 @@ namespace {
 
 using nlohmann::json;
 
+// A stream buffer without a buffer: every character goes to overflow(), which may refuse it
+// (the write then fails there, which is how ExportNdjson is stopped mid-export).
+class CharByChar : public std::streambuf {
+ protected:
+  std::streamsize xsputn(const char* s, std::streamsize n) override {
+    for (std::streamsize i = 0; i < n; ++i)
+      if (traits_type::eq_int_type(overflow(traits_type::to_int_type(s[i])), traits_type::eof()))
+        return i;
+    return n;
+  }
+};
+
 // An output stream buffer that keeps whole lines, at most `max`, then fails: ExportNdjson stops
 // at the first failed write, which is how a batch is cut without loading the whole backlog.
-class LineSink : public std::streambuf {
+class LineSink : public CharByChar {
  public:
   explicit LineSink(size_t max) : max_(max) {}
   std::vector<std::string> lines;
@@ -38,12 +50,6 @@ class LineSink : public std::streambuf {
     }
     return c;
   }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    for (std::streamsize i = 0; i < n; ++i)
-      if (traits_type::eq_int_type(overflow(traits_type::to_int_type(s[i])), traits_type::eof()))
-        return i;
-    return n;
-  }
 
  private:
   size_t max_;
@@ -51,7 +57,7 @@ class LineSink : public std::streambuf {
 };
 
 // Counts lines, at most `max`, then fails (which ends the export).
-class LineCounter : public std::streambuf {
+class LineCounter : public CharByChar {
  public:
   explicit LineCounter(int64_t max) : max_(max) {}
   int64_t lines = 0;
@@ -63,12 +69,6 @@ class LineCounter : public std::streambuf {
     if (full()) return traits_type::eof();
     if (c == '\n') ++lines;
     return c;
-  }
-  std::streamsize xsputn(const char* s, std::streamsize n) override {
-    for (std::streamsize i = 0; i < n; ++i)
-      if (traits_type::eq_int_type(overflow(traits_type::to_int_type(s[i])), traits_type::eof()))
-        return i;
-    return n;
   }
 
  private:
