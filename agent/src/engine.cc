@@ -2,11 +2,13 @@
 #include <algorithm>
 #include <chrono>
 #include <climits>
+#include <cstdlib>
 
 #include "engine_internal.h"
 #include "engine_cache.h"
 #include "first_bytes.h"
 #include "scan_session_state.h"
+#include "squeeze.h"
 
 namespace dlp {
 namespace {
@@ -24,6 +26,23 @@ unsigned FlagsFor(const Rule& r, bool som) {
   if (r.caseless) f |= HS_FLAG_CASELESS;
   if (som) f |= HS_FLAG_SOM_LEFTMOST;
   return f;
+}
+
+// The pattern rewritten for the squeezed loose view, if it can be (squeeze.h) and Hyperscan
+// agrees that the result is a pattern that cannot match empty.
+bool SqueezedForm(const std::string& pattern, unsigned flags, std::string* out) {
+  std::string squeezed;
+  if (!internal::SqueezePattern(pattern, &squeezed)) return false;
+  hs_expr_info_t* info = nullptr;
+  hs_compile_error_t* err = nullptr;
+  if (hs_expression_info(squeezed.c_str(), flags, &info, &err) != HS_SUCCESS) {
+    hs_free_compile_error(err);
+    return false;
+  }
+  const bool ok = info->min_width > 0 && !info->matches_at_eod && !info->matches_only_at_eod;
+  std::free(info);
+  if (ok) *out = std::move(squeezed);
+  return ok;
 }
 
 std::string Where(const Rule& r) {
@@ -74,8 +93,8 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   auto started = std::chrono::steady_clock::now();
   auto impl = std::make_unique<Impl>();
   if (Status s = Normalizer::Create(&impl->norm); !s.ok()) return s;
-  std::vector<HsPattern> by_view[kViewCount];
-  std::vector<size_t> origin[kViewCount];  // rule index per view pattern id
+  std::vector<HsPattern> by_view[kStreamDbCount];
+  std::vector<size_t> origin[kStreamDbCount];  // rule index per stream pattern id
   std::vector<RulePlan> plans(pack.rules.size());
   for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
     const Rule& r = pack.rules[ri];
@@ -92,9 +111,14 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
                                        std::to_string(kMaxPatternWidth) +
                                        " bytes; bound its repeats, e.g. {1,64} instead of +");
       plans[ri].width = std::max(plans[ri].width, w);
-      by_view[v].push_back(p);
-      origin[v].push_back(ri);
-      impl->view_pattern_rule[v].push_back(static_cast<int>(ri));
+      int db = v;
+      if (r.view == ViewKind::kLoose && options.squeeze_keywords &&
+          SqueezedForm(p.expression, p.flags, &p.expression))
+        db = kSqueezedDb;
+      p.id = static_cast<unsigned>(by_view[db].size());
+      by_view[db].push_back(p);
+      origin[db].push_back(ri);
+      impl->view_pattern_rule[db].push_back(static_cast<int>(ri));
       plans[ri].confirm.push_back({r.patterns[pi], FlagsFor(r, true), static_cast<unsigned>(pi)});
     }
     impl->max_width.push_back(plans[ri].width);
@@ -118,7 +142,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   }
 
   // Compiled databases are specific to this CPU and Hyperscan build; a cache saves ~1 s a start.
-  std::string key = EngineCacheKey(pack.rules);
+  std::string key = EngineCacheKey(pack.rules) + (options.squeeze_keywords ? "" : "unsqueezed\n");
   std::string cache_file = options.cache_dir.empty() ? "" : EngineCachePath(options.cache_dir, key);
   bool cached = !cache_file.empty() &&
                 LoadEngineCache(cache_file, key, impl->view_db, &impl->confirm_db, &impl->anchored,
@@ -133,7 +157,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       impl->confirm_db.push_back(std::move(db));
       impl->anchored.push_back(anchored);
     }
-    for (int v = 0; v < kViewCount; ++v) {
+    for (int v = 0; v < kStreamDbCount; ++v) {
       if (by_view[v].empty()) continue;
       int bad = -1;
       if (Status s = CompileHs(by_view[v], HS_MODE_STREAM, &impl->view_db[v], &bad); !s.ok())
@@ -145,19 +169,22 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       (void)SaveEngineCache(cache_file, key, impl->view_db, impl->confirm_db, impl->anchored);
   }
   std::vector<const hs_database_t*> all;
-  for (int v = 0; v < kViewCount; ++v)
+  for (int v = 0; v < kStreamDbCount; ++v)
     if (impl->view_db[v].get()) all.push_back(impl->view_db[v].get());
   for (const auto& db : impl->confirm_db) all.push_back(db.get());
   if (Status s = impl->scratch.Init(all); !s.ok()) return s;
   EngineStats& st = impl->stats;
   st.from_cache = cached;
   st.rules = pack.rules.size();
-  for (int v = 0; v < kViewCount; ++v) {
+  for (int v = 0; v < kStreamDbCount; ++v) {
     st.patterns += by_view[v].size();
     if (!impl->view_db[v].get()) continue;
-    hs_database_size(impl->view_db[v].get(), &st.view_db_bytes[v]);
-    hs_stream_size(impl->view_db[v].get(), &st.stream_state_bytes[v]);
+    const bool sq = v == kSqueezedDb;
+    hs_database_size(impl->view_db[v].get(), sq ? &st.squeezed_db_bytes : &st.view_db_bytes[v]);
+    hs_stream_size(impl->view_db[v].get(),
+                   sq ? &st.squeezed_stream_state_bytes : &st.stream_state_bytes[v]);
   }
+  st.squeezed_patterns = by_view[kSqueezedDb].size();
   for (const auto& db : impl->confirm_db) {
     size_t n = 0;
     hs_database_size(db.get(), &n);

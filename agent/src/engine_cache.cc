@@ -1,6 +1,7 @@
-// File format: "DLPHSC1\n", then length-prefixed (u64, little-endian) fields: the key text, the
+// File format: "DLPHSC2\n", then length-prefixed (u64, little-endian) fields: the key text, the
 // anchored flags ('0'/'1' per rule), the number of databases, and each serialized database
-// (view databases first, then one per rule; an empty field for a view without patterns).
+// (the stream databases first: exact, loose, squeezed loose; then one per rule; an empty field
+// for a database without patterns).
 // The whole key is stored and compared, so a file name collision can never load wrong rules.
 #include "engine_cache.h"
 
@@ -15,7 +16,7 @@
 namespace dlp {
 namespace {
 
-constexpr char kMagic[] = "DLPHSC1\n";
+constexpr char kMagic[] = "DLPHSC2\n";  // 2: the squeezed database after the views
 
 void PutField(std::string* out, std::string_view f) {
   uint64_t n = f.size();
@@ -73,7 +74,7 @@ std::string EngineCachePath(const std::string& dir, const std::string& key) {
 }
 
 Status LoadEngineCache(const std::string& path, const std::string& key,
-                       HsDatabase (&view_db)[kViewCount], std::vector<HsDatabase>* confirm,
+                       HsDatabase (&view_db)[kStreamDbCount], std::vector<HsDatabase>* confirm,
                        std::vector<bool>* anchored, size_t rules) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path);
@@ -84,27 +85,27 @@ Status LoadEngineCache(const std::string& path, const std::string& key,
   if (!GetField(&rest, &f) || f != key) return Status::NotFound(path + ": other rules or CPU");
   std::string_view flags;
   if (!GetField(&rest, &flags) || flags.size() != rules) return Status::Corruption(path);
-  std::vector<HsDatabase> dbs(kViewCount + rules);
+  std::vector<HsDatabase> dbs(kStreamDbCount + rules);
   for (auto& db : dbs)
     if (!GetField(&rest, &f) || !Deserialize(f, &db)) return Status::Corruption(path);
-  for (int v = 0; v < kViewCount; ++v) view_db[v] = std::move(dbs[v]);
+  for (int v = 0; v < kStreamDbCount; ++v) view_db[v] = std::move(dbs[v]);
   confirm->clear();
   anchored->clear();
   for (size_t r = 0; r < rules; ++r) {
-    confirm->push_back(std::move(dbs[kViewCount + r]));
+    confirm->push_back(std::move(dbs[kStreamDbCount + r]));
     anchored->push_back(flags[r] == '1');
   }
   return Status::OK();
 }
 
 Status SaveEngineCache(const std::string& path, const std::string& key,
-                       const HsDatabase (&view_db)[kViewCount],
+                       const HsDatabase (&view_db)[kStreamDbCount],
                        const std::vector<HsDatabase>& confirm, const std::vector<bool>& anchored) {
   std::string out = kMagic, flags;
   PutField(&out, key);
   for (bool a : anchored) flags += a ? '1' : '0';
   PutField(&out, flags);
-  for (int v = 0; v < kViewCount; ++v) PutField(&out, Serialize(view_db[v].get()));
+  for (int v = 0; v < kStreamDbCount; ++v) PutField(&out, Serialize(view_db[v].get()));
   for (const auto& db : confirm) PutField(&out, Serialize(db.get()));
   std::string tmp = path + ".tmp." + std::to_string(getpid());
   {

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "hs_database.h"
+#include "engine_internal.h"
 #include "dlp/rule_pack.h"
 
 namespace dlp {
@@ -15,10 +15,10 @@ namespace dlp {
 std::string EngineCacheKey(const std::vector<Rule>& rules);
 std::string EngineCachePath(const std::string& dir, const std::string& key);
 Status LoadEngineCache(const std::string& path, const std::string& key,
-                       HsDatabase (&view_db)[kViewCount], std::vector<HsDatabase>* confirm,
+                       HsDatabase (&view_db)[kStreamDbCount], std::vector<HsDatabase>* confirm,
                        std::vector<bool>* anchored, size_t rules);
 Status SaveEngineCache(const std::string& path, const std::string& key,
-                       const HsDatabase (&view_db)[kViewCount],
+                       const HsDatabase (&view_db)[kStreamDbCount],
                        const std::vector<HsDatabase>& confirm, const std::vector<bool>& anchored);
 
 }  // namespace dlp

@@ -15,6 +15,10 @@
 
 namespace dlp {
 
+// The stream databases of an engine: one per view, then the squeezed loose view.
+inline constexpr int kSqueezedDb = kViewCount;
+inline constexpr int kStreamDbCount = kViewCount + 1;
+
 // A pool of Hyperscan scratch spaces sized for every database of one engine. A session borrows
 // one for its lifetime, so each thread scanning at once has its own (Hyperscan's rule).
 class ScratchPool {
@@ -34,8 +38,10 @@ class ScratchPool {
 struct Engine::Impl {
   RulePack pack;
   std::unique_ptr<Normalizer> norm;
-  HsDatabase view_db[kViewCount];          // streaming, all rules of a view, no SOM
-  std::vector<int> view_pattern_rule[kViewCount];  // pattern id -> rule index
+  // Streaming, no SOM: per view, the patterns of the rules on it; kSqueezedDb holds the loose
+  // patterns that Hyperscan sees as literals once whitespace is removed (squeeze.h).
+  HsDatabase view_db[kStreamDbCount];
+  std::vector<int> view_pattern_rule[kStreamDbCount];  // pattern id -> rule index
   std::vector<HsDatabase> confirm_db;      // per rule: block mode with SOM, for exact spans
   std::vector<bool> anchored;              // per rule: confirm_db is '^'-anchored, not SOM
   std::vector<unsigned> max_width;         // per rule, in view bytes

@@ -44,6 +44,22 @@ uint64_t LineKey(const ViewBuffer& vb, uint64_t s) {
   return ((vb.buf.OriginalBegin(s - vb.base) / 4096) << 1) | 1;  // a very long line: its block
 }
 
+struct SqueezedCtx {
+  ViewBuffer* loose;
+  const std::vector<int>* pattern_rule;
+  const internal::SqueezedChunk* chunk;
+  uint64_t squeezed_base;  // stream offset of the chunk's first squeezed byte
+  uint64_t loose_base;     // global loose-view offset of the chunk's first byte
+};
+
+// A squeezed hit becomes a hit of the loose view, ending after the same byte.
+int OnSqueezedHit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  auto* c = static_cast<SqueezedCtx*>(ctx);
+  uint64_t end = c->loose_base + c->chunk->LooseEnd(static_cast<size_t>(to - c->squeezed_base));
+  c->loose->hits.push_back({(*c->pattern_rule)[id], end});
+  return 0;
+}
+
 int OnSpan(unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
   static_cast<std::vector<std::pair<uint64_t, uint64_t>>*>(ctx)->push_back({from, to});
   return 0;
@@ -70,9 +86,9 @@ ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options
   vctx.current_year = opt.current_year > 0 ? opt.current_year : CurrentYear();
   scratch = eng->scratch.Acquire();
   if (!scratch) error = Status::ResourceExhausted("cannot allocate Hyperscan scratch space");
-  for (int v = 0; v < kViewCount && error.ok(); ++v) {
-    if (eng->view_db[v].get() &&
-        hs_open_stream(eng->view_db[v].get(), 0, &views[v].stream) != HS_SUCCESS)
+  for (int v = 0; v < kStreamDbCount && error.ok(); ++v) {
+    hs_stream_t** stream = v == kSqueezedDb ? &squeezed_stream : &views[v].stream;
+    if (eng->view_db[v].get() && hs_open_stream(eng->view_db[v].get(), 0, stream) != HS_SUCCESS)
       error = Status::ResourceExhausted("cannot open a Hyperscan stream");
   }
   confirmed_until.assign(eng->pack.rules.size(), 0);
@@ -84,6 +100,7 @@ ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options
 ScanSession::State::~State() {
   for (auto& vb : views)
     if (vb.stream) hs_close_stream(vb.stream, scratch, nullptr, nullptr);
+  if (squeezed_stream) hs_close_stream(squeezed_stream, scratch, nullptr, nullptr);
   eng->scratch.Release(scratch);
 }
 
@@ -133,9 +150,27 @@ Status ScanSession::State::Process(size_t bytes, bool last) {
                        &ctx) != HS_SUCCESS)
       return Status::Internal("Hyperscan stream scan failed");
   }
+  if (Status s = ScanSqueezed(old_size[static_cast<int>(ViewKind::kLoose)]); !s.ok()) return s;
   consumed += cut;
   pending.erase(0, cut);
   ConfirmReady(last);
+  return Status::OK();
+}
+
+// Squeezes the loose view's new bytes (from `old` on) and scans them with the squeezed
+// database; its hits join the loose view's.
+Status ScanSession::State::ScanSqueezed(size_t old) {
+  ViewBuffer& loose = views[static_cast<int>(ViewKind::kLoose)];
+  if (!squeezed_stream || loose.buf.text.size() == old) return Status::OK();
+  squeezed.Build(std::string_view(loose.buf.text).substr(old));
+  if (squeezed.text().empty()) return Status::OK();
+  SqueezedCtx ctx{&loose, &eng->view_pattern_rule[kSqueezedDb], &squeezed, squeezed_total,
+                  loose.base + old};
+  if (hs_scan_stream(squeezed_stream, squeezed.text().data(),
+                     static_cast<unsigned>(squeezed.text().size()), 0, scratch, OnSqueezedHit,
+                     &ctx) != HS_SUCCESS)
+    return Status::Internal("Hyperscan stream scan failed");
+  squeezed_total += squeezed.text().size();
   return Status::OK();
 }
 
@@ -310,6 +345,9 @@ Status ScanSession::State::Finish(ScanResult* out) {
     hs_close_stream(vb.stream, scratch, OnHit, &ctx);
     vb.stream = nullptr;
   }
+  // Squeezed patterns cannot match at end of data (engine.cc checks), so nothing to report.
+  if (squeezed_stream) hs_close_stream(squeezed_stream, scratch, nullptr, nullptr);
+  squeezed_stream = nullptr;
   ConfirmReady(true);
   finished = true;
   return BuildResult(out);

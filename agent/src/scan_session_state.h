@@ -9,6 +9,7 @@
 
 #include "engine_internal.h"
 #include "people_counter.h"
+#include "squeeze.h"
 
 namespace dlp {
 
@@ -58,6 +59,10 @@ struct ScanSession::State {
   ValidatorContext vctx;
   hs_scratch_t* scratch = nullptr;
   ViewBuffer views[kViewCount];
+  // The squeezed loose view (squeeze.h): only the current chunk is kept, to map hits back.
+  hs_stream_t* squeezed_stream = nullptr;
+  internal::SqueezedChunk squeezed;
+  uint64_t squeezed_total = 0;  // squeezed bytes scanned before the current chunk
   std::string pending;      // original bytes not yet normalized
   uint64_t consumed = 0;    // original bytes normalized so far
   std::vector<uint64_t> confirmed_until;  // per rule: matches must start at or after this
@@ -70,6 +75,7 @@ struct ScanSession::State {
 
  private:
   Status Process(size_t bytes, bool last);
+  Status ScanSqueezed(size_t old);
   void ConfirmReady(bool last);
   void ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends);
   void AnchoredSpans(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,

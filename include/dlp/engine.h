@@ -56,8 +56,13 @@ struct ScanResult {
 struct EngineStats {
   double compile_ms = 0;
   size_t rules = 0, patterns = 0;
-  size_t view_db_bytes[kViewCount] = {};        // streaming databases, all rules of a view
+  size_t view_db_bytes[kViewCount] = {};        // streaming databases, the rules of a view
   size_t stream_state_bytes[kViewCount] = {};   // per open stream
+  // Loose patterns searched as literals on the loose view without whitespace (keywords and
+  // spaced-letter stamps), then confirmed on the loose view; their database and stream state.
+  size_t squeezed_patterns = 0;
+  size_t squeezed_db_bytes = 0;
+  size_t squeezed_stream_state_bytes = 0;
   size_t confirm_db_bytes = 0;                  // the per-rule confirm databases together
   size_t scratch_bytes = 0;                     // one scratch space
   bool from_cache = false;                      // databases were read from EngineOptions::cache_dir
@@ -68,6 +73,10 @@ struct EngineOptions {
   // specific to the CPU and the Hyperscan build, so the file name is a key of both and of every
   // pattern; a missing, stale or corrupt file is simply recompiled. "" disables the cache.
   std::string cache_dir;
+  // Gapped keyword patterns (`chan\s{1,4}doan`) are found as literals on the loose view with its
+  // whitespace removed, then confirmed on the loose view; same findings, a faster scan. Off only
+  // for comparisons (tests, benchmarks).
+  bool squeeze_keywords = true;
 };
 
 class ScanSession;

@@ -168,9 +168,14 @@ int Compile(const Args& in_args) {
     std::cout << "database " << kViewNames[v] << " view: " << Bytes(st.view_db_bytes[v]) << "\n";
     total += st.view_db_bytes[v];
   }
+  std::cout << "database loose view without spaces: " << Bytes(st.squeezed_db_bytes) << " ("
+            << st.squeezed_patterns << " keyword-like patterns searched as literals)\n";
+  total += st.squeezed_db_bytes;
   for (int v = 0; v < kViewCount; ++v)
     std::cout << "stream state " << kViewNames[v] << " view: " << Bytes(st.stream_state_bytes[v])
               << " per open stream\n";
+  std::cout << "stream state loose view without spaces: "
+            << Bytes(st.squeezed_stream_state_bytes) << " per open stream\n";
   std::cout << "confirm databases: " << Bytes(st.confirm_db_bytes) << "\n"
             << "scratch: " << Bytes(st.scratch_bytes) << " per scanning thread\n"
             << "databases total: " << Bytes(total) << "\n";

@@ -1,0 +1,56 @@
+// The squeezed loose view: the loose view with every whitespace byte removed, used only to find
+// where keyword-like patterns may END, so that Hyperscan sees them as plain literals.
+//
+// Why: a keyword such as "chẩn đoán" is compiled to `chan\s{1,4}doan`, and a stamp typed with
+// spaced letters needs `T\s{0,4}O\s{0,4}I...`. Hyperscan cannot use such gapped patterns as
+// literals, and the 70 of them in the default bundle cost two thirds of the loose database's
+// scan time. With whitespace removed they are literals ("chandoan", "TOIMAT"), which its literal
+// matchers handle many times faster. A squeezed match is only a candidate: its end is mapped back
+// to the loose view and the rule's own confirm database (the original pattern, with start of
+// match) decides, as for any other hit. So the squeezed pattern only has to match a superset:
+// every loose match, with its whitespace removed, must be a squeezed match ending on the same
+// last byte.
+#ifndef DLP_AGENT_SQUEEZE_H_
+#define DLP_AGENT_SQUEEZE_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace dlp::internal {
+
+// The bytes removed by squeezing: everything Hyperscan's `\s` can match (and a little more,
+// which only widens the superset).
+constexpr bool IsSqueezedOut(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+// Rewrites a Hyperscan pattern for the squeezed view, if that is sound and worth it: every
+// whitespace token (`\s` with any quantifier) is dropped; no other part may be able to match
+// whitespace (no '.', literal spaces, classes or escapes that include it, anchors or
+// look-arounds); every dropped token must be followed by something that has to match a
+// non-whitespace byte, so that no loose match ends in whitespace (its end would not survive
+// the squeeze); and at least one token must be dropped (otherwise the loose view is as good).
+// Returns false, leaving *out unspecified, when the pattern must stay on the loose view.
+// The caller must still check with Hyperscan that the result compiles and cannot match empty.
+bool SqueezePattern(std::string_view pattern, std::string* out);
+
+// One chunk of the loose view, squeezed, with what is needed to map a squeezed end back.
+class SqueezedChunk {
+ public:
+  // Replaces the contents with `loose` squeezed.
+  void Build(std::string_view loose);
+  const std::string& text() const { return text_; }
+  // The loose end (offset in the chunk just past a byte) of the squeezed end `end` (0 < end <=
+  // text().size()): the position just after the loose byte that became squeezed byte end - 1.
+  size_t LooseEnd(size_t end) const;
+
+ private:
+  static constexpr size_t kBlock = 64;
+  std::string_view loose_;
+  std::string text_;
+  std::vector<uint32_t> block_start_;  // squeezed bytes before loose offset kBlock * k
+};
+
+}  // namespace dlp::internal
+
+#endif  // DLP_AGENT_SQUEEZE_H_
