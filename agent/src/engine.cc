@@ -7,6 +7,7 @@
 #include "engine_internal.h"
 #include "engine_cache.h"
 #include "first_bytes.h"
+#include "pattern_tokens.h"
 #include "scan_session_state.h"
 #include "squeeze.h"
 
@@ -87,6 +88,22 @@ Status CompileConfirm(const Rule& r, RulePlan plan, HsDatabase* db, bool* anchor
   return Status::OK();
 }
 
+// For an anchored rule: the reversed patterns, so a start is found by one backward scan from
+// the end instead of a forward scan from every candidate start. Leaves `db` empty when a
+// pattern is outside what ReversePattern understands or Hyperscan refuses the result; the
+// session then falls back to forward scans.
+void CompileReverse(const Rule& r, HsDatabase* db) {
+  std::vector<HsPattern> reversed;
+  for (size_t pi = 0; pi < r.patterns.size(); ++pi) {
+    std::string rev;
+    if (!internal::ReversePattern(r.patterns[pi], &rev)) return;
+    reversed.push_back({"^(?:" + rev + ")", FlagsFor(r, false), static_cast<unsigned>(pi)});
+  }
+  int bad = -1;
+  HsDatabase compiled;
+  if (CompileHs(reversed, HS_MODE_BLOCK, &compiled, &bad).ok()) *db = std::move(compiled);
+}
+
 }  // namespace
 
 Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_ptr<Engine>* out) {
@@ -145,16 +162,19 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   std::string key = EngineCacheKey(pack.rules) + (options.squeeze_keywords ? "" : "unsqueezed\n");
   std::string cache_file = options.cache_dir.empty() ? "" : EngineCachePath(options.cache_dir, key);
   bool cached = !cache_file.empty() &&
-                LoadEngineCache(cache_file, key, impl->view_db, &impl->confirm_db, &impl->anchored,
-                                pack.rules.size()).ok();
+                LoadEngineCache(cache_file, key, impl->view_db, &impl->confirm_db,
+                                &impl->reverse_db, &impl->anchored, pack.rules.size()).ok();
   if (!cached) {
     impl->confirm_db.clear();
+    impl->reverse_db.clear();
     impl->anchored.clear();
     for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
-      HsDatabase db;
+      HsDatabase db, reverse;
       bool anchored = false;
       if (Status s = CompileConfirm(pack.rules[ri], plans[ri], &db, &anchored); !s.ok()) return s;
+      if (anchored) CompileReverse(pack.rules[ri], &reverse);
       impl->confirm_db.push_back(std::move(db));
+      impl->reverse_db.push_back(std::move(reverse));
       impl->anchored.push_back(anchored);
     }
     for (int v = 0; v < kStreamDbCount; ++v) {
@@ -166,12 +186,15 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
     }
     // A cache that cannot be written only costs the next start its compile time.
     if (!cache_file.empty())
-      (void)SaveEngineCache(cache_file, key, impl->view_db, impl->confirm_db, impl->anchored);
+      (void)SaveEngineCache(cache_file, key, impl->view_db, impl->confirm_db, impl->reverse_db,
+                            impl->anchored);
   }
   std::vector<const hs_database_t*> all;
   for (int v = 0; v < kStreamDbCount; ++v)
     if (impl->view_db[v].get()) all.push_back(impl->view_db[v].get());
   for (const auto& db : impl->confirm_db) all.push_back(db.get());
+  for (const auto& db : impl->reverse_db)
+    if (db.get()) all.push_back(db.get());
   if (Status s = impl->scratch.Init(all); !s.ok()) return s;
   EngineStats& st = impl->stats;
   st.from_cache = cached;
@@ -185,10 +208,12 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
                    sq ? &st.squeezed_stream_state_bytes : &st.stream_state_bytes[v]);
   }
   st.squeezed_patterns = by_view[kSqueezedDb].size();
-  for (const auto& db : impl->confirm_db) {
-    size_t n = 0;
-    hs_database_size(db.get(), &n);
-    st.confirm_db_bytes += n;
+  for (const auto* dbs : {&impl->confirm_db, &impl->reverse_db}) {
+    for (const auto& db : *dbs) {
+      size_t n = 0;
+      if (db.get()) hs_database_size(db.get(), &n);
+      st.confirm_db_bytes += n;
+    }
   }
   st.scratch_bytes = impl->scratch.ScratchBytes();
   st.compile_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -

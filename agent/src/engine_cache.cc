@@ -1,7 +1,7 @@
-// File format: "DLPHSC2\n", then length-prefixed (u64, little-endian) fields: the key text, the
+// File format: "DLPHSC3\n", then length-prefixed (u64, little-endian) fields: the key text, the
 // anchored flags ('0'/'1' per rule), the number of databases, and each serialized database
-// (the stream databases first: exact, loose, squeezed loose; then one per rule; an empty field
-// for a database without patterns).
+// (the stream databases first: exact, loose, squeezed loose; then the confirm database of each
+// rule; then the reverse database of each rule; an empty field for a database that is absent).
 // The whole key is stored and compared, so a file name collision can never load wrong rules.
 #include "engine_cache.h"
 
@@ -16,7 +16,7 @@
 namespace dlp {
 namespace {
 
-constexpr char kMagic[] = "DLPHSC2\n";  // 2: the squeezed database after the views
+constexpr char kMagic[] = "DLPHSC3\n";  // 3: squeezed view database, reverse databases
 
 void PutField(std::string* out, std::string_view f) {
   uint64_t n = f.size();
@@ -75,7 +75,8 @@ std::string EngineCachePath(const std::string& dir, const std::string& key) {
 
 Status LoadEngineCache(const std::string& path, const std::string& key,
                        HsDatabase (&view_db)[kStreamDbCount], std::vector<HsDatabase>* confirm,
-                       std::vector<bool>* anchored, size_t rules) {
+                       std::vector<HsDatabase>* reverse, std::vector<bool>* anchored,
+                       size_t rules) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path);
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -85,14 +86,16 @@ Status LoadEngineCache(const std::string& path, const std::string& key,
   if (!GetField(&rest, &f) || f != key) return Status::NotFound(path + ": other rules or CPU");
   std::string_view flags;
   if (!GetField(&rest, &flags) || flags.size() != rules) return Status::Corruption(path);
-  std::vector<HsDatabase> dbs(kStreamDbCount + rules);
+  std::vector<HsDatabase> dbs(kStreamDbCount + 2 * rules);
   for (auto& db : dbs)
     if (!GetField(&rest, &f) || !Deserialize(f, &db)) return Status::Corruption(path);
   for (int v = 0; v < kStreamDbCount; ++v) view_db[v] = std::move(dbs[v]);
   confirm->clear();
+  reverse->clear();
   anchored->clear();
   for (size_t r = 0; r < rules; ++r) {
     confirm->push_back(std::move(dbs[kStreamDbCount + r]));
+    reverse->push_back(std::move(dbs[kStreamDbCount + rules + r]));
     anchored->push_back(flags[r] == '1');
   }
   return Status::OK();
@@ -100,13 +103,15 @@ Status LoadEngineCache(const std::string& path, const std::string& key,
 
 Status SaveEngineCache(const std::string& path, const std::string& key,
                        const HsDatabase (&view_db)[kStreamDbCount],
-                       const std::vector<HsDatabase>& confirm, const std::vector<bool>& anchored) {
+                       const std::vector<HsDatabase>& confirm,
+                       const std::vector<HsDatabase>& reverse, const std::vector<bool>& anchored) {
   std::string out = kMagic, flags;
   PutField(&out, key);
   for (bool a : anchored) flags += a ? '1' : '0';
   PutField(&out, flags);
   for (int v = 0; v < kStreamDbCount; ++v) PutField(&out, Serialize(view_db[v].get()));
   for (const auto& db : confirm) PutField(&out, Serialize(db.get()));
+  for (const auto& db : reverse) PutField(&out, Serialize(db.get()));
   std::string tmp = path + ".tmp." + std::to_string(getpid());
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);

@@ -250,34 +250,61 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
 }
 
 // For rules whose confirm database is anchored: a run of consecutive hit ends is one match
-// growing; find its leftmost start once (first start whose anchored scan reaches the run's last
-// end) and pair it with every end of the run.
+// growing. Its start is the leftmost start (within the rule's width before the run's last end,
+// and before the run's first end) of a match ending at any end of the run; it is paired with
+// every end of the run that a match from it reaches.
 void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
                                        const std::vector<uint64_t>& ends,
                                        std::vector<std::pair<uint64_t, uint64_t>>* spans) {
   uint64_t width = eng->max_width[rule];
+  const hs_database_t* reverse = eng->reverse_db[rule].get();
+  std::vector<std::pair<uint64_t, uint64_t>> local, found;
   size_t i = 0;
   while (i < ends.size()) {
     size_t j = i;
     while (j + 1 < ends.size() && ends[j + 1] == ends[j] + 1) ++j;
     uint64_t last = ends[j];
     uint64_t from = std::max(vb.base, last > width ? last - width : 0);
+    if (reverse && from < ends[i]) {
+      // One backward scan per end (the rule's patterns reversed, anchored at the end) lists the
+      // starts of every match ending there; the forward search below costs a scan per start.
+      reversed_.assign(vb.buf.text.rbegin() + (vb.total - last),
+                       vb.buf.text.rbegin() + (vb.total - from));
+      found.clear();
+      uint64_t best = UINT64_MAX;
+      for (size_t k = i; k <= j; ++k) {
+        const uint64_t e = ends[k];
+        local.clear();
+        hs_scan(reverse, reversed_.data() + (last - e), static_cast<unsigned>(e - from), 0,
+                scratch, OnSpan, &local);
+        for (auto [f, t] : local) {
+          const uint64_t s = e - t;
+          if (t == 0 || s >= ends[i]) continue;
+          found.push_back({s, e});
+          best = std::min(best, s);
+        }
+      }
+      for (const auto& span : found)
+        if (span.first == best) spans->push_back(span);
+      i = j + 1;
+      continue;
+    }
     const std::bitset<256>& first = eng->first_bytes[rule];
     for (uint64_t s = from; s < ends[i]; ++s) {
       // A start whose byte cannot begin a match cannot reach the run's ends (they lie after s).
       if (!first.test(static_cast<unsigned char>(vb.At(s)))) continue;
-      std::vector<std::pair<uint64_t, uint64_t>> local;
+      local.clear();
       hs_scan(eng->confirm_db[rule].get(), vb.buf.text.data() + (s - vb.base),
               static_cast<unsigned>(last - s), 0, scratch, OnSpan, &local);
-      bool found = false;
+      bool hit = false;
       for (auto [f, t] : local) {
         uint64_t e = s + t;
         if (std::binary_search(ends.begin() + i, ends.begin() + j + 1, e)) {
           spans->push_back({s, e});
-          found = true;
+          hit = true;
         }
       }
-      if (found) break;
+      if (hit) break;
     }
     i = j + 1;
   }

@@ -63,6 +63,7 @@ struct ScanSession::State {
   hs_stream_t* squeezed_stream = nullptr;
   internal::SqueezedChunk squeezed;
   uint64_t squeezed_total = 0;  // squeezed bytes scanned before the current chunk
+  std::string reversed_;        // AnchoredSpans: the text before a run of ends, backwards
   std::string pending;      // original bytes not yet normalized
   uint64_t consumed = 0;    // original bytes normalized so far
   std::vector<uint64_t> confirmed_until;  // per rule: matches must start at or after this
