@@ -88,10 +88,11 @@ Status CompileConfirm(const Rule& r, RulePlan plan, HsDatabase* db, bool* anchor
   return Status::OK();
 }
 
-// For an anchored rule: the reversed patterns, so a start is found by one backward scan from
-// the end instead of a forward scan from every candidate start. Leaves `db` empty when a
-// pattern is outside what ReversePattern understands or Hyperscan refuses the result; the
-// session then falls back to forward scans.
+// The reversed patterns of a rule, so the starts of the matches ending at a hit are found by
+// one backward scan from it: several times cheaper than a start-of-match scan of a window, and
+// for anchored rules far cheaper than a forward scan from every candidate start. Leaves `db`
+// empty when a pattern is outside what ReversePattern understands or Hyperscan refuses the
+// result; the session then uses the confirm database.
 void CompileReverse(const Rule& r, HsDatabase* db) {
   std::vector<HsPattern> reversed;
   for (size_t pi = 0; pi < r.patterns.size(); ++pi) {
@@ -113,6 +114,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   std::vector<HsPattern> by_view[kStreamDbCount];
   std::vector<size_t> origin[kStreamDbCount];  // rule index per stream pattern id
   std::vector<RulePlan> plans(pack.rules.size());
+  std::vector<bool> squeezed(pack.rules.size(), false);
   for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
     const Rule& r = pack.rules[ri];
     int v = static_cast<int>(r.view);
@@ -132,6 +134,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       if (r.view == ViewKind::kLoose && options.squeeze_keywords &&
           SqueezedForm(p.expression, p.flags, &p.expression))
         db = kSqueezedDb;
+      if (db == kSqueezedDb) squeezed[ri] = true;
       p.id = static_cast<unsigned>(by_view[db].size());
       by_view[db].push_back(p);
       origin[db].push_back(ri);
@@ -159,7 +162,8 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   }
 
   // Compiled databases are specific to this CPU and Hyperscan build; a cache saves ~1 s a start.
-  std::string key = EngineCacheKey(pack.rules) + (options.squeeze_keywords ? "" : "unsqueezed\n");
+  std::string key = EngineCacheKey(pack.rules) + (options.squeeze_keywords ? "" : "unsqueezed\n") +
+                    (options.reverse_confirm ? "" : "unreversed\n");
   std::string cache_file = options.cache_dir.empty() ? "" : EngineCachePath(options.cache_dir, key);
   bool cached = !cache_file.empty() &&
                 LoadEngineCache(cache_file, key, impl->view_db, &impl->confirm_db,
@@ -172,7 +176,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       HsDatabase db, reverse;
       bool anchored = false;
       if (Status s = CompileConfirm(pack.rules[ri], plans[ri], &db, &anchored); !s.ok()) return s;
-      if (anchored) CompileReverse(pack.rules[ri], &reverse);
+      if (options.reverse_confirm) CompileReverse(pack.rules[ri], &reverse);
       impl->confirm_db.push_back(std::move(db));
       impl->reverse_db.push_back(std::move(reverse));
       impl->anchored.push_back(anchored);
@@ -189,6 +193,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       (void)SaveEngineCache(cache_file, key, impl->view_db, impl->confirm_db, impl->reverse_db,
                             impl->anchored);
   }
+  impl->squeezed_rule = std::move(squeezed);
   std::vector<const hs_database_t*> all;
   for (int v = 0; v < kStreamDbCount; ++v)
     if (impl->view_db[v].get()) all.push_back(impl->view_db[v].get());

@@ -44,9 +44,11 @@ struct Engine::Impl {
   std::vector<int> view_pattern_rule[kStreamDbCount];  // pattern id -> rule index
   std::vector<HsDatabase> confirm_db;      // per rule: block mode with SOM, for exact spans
   std::vector<bool> anchored;              // per rule: confirm_db is '^'-anchored, not SOM
-  // Per anchored rule: its patterns reversed and '^'-anchored, scanned backwards from a hit's
-  // end to find its starts in one call (pattern_tokens.h); empty if a pattern cannot be.
+  // Per rule: its patterns reversed and '^'-anchored, scanned backwards from a hit's end to
+  // find the starts of matches ending there in one call, without start-of-match tracking
+  // (pattern_tokens.h); empty if a pattern cannot be reversed (confirm_db is used instead).
   std::vector<HsDatabase> reverse_db;
+  std::vector<bool> squeezed_rule;  // per rule: some of its patterns are in the squeezed database
   std::vector<unsigned> max_width;         // per rule, in view bytes
   std::vector<std::bitset<256>> first_bytes;  // per rule: bytes a match can start with (superset)
   std::vector<std::vector<std::unique_ptr<icu::RegexPattern>>> require_re;  // per rule

@@ -60,6 +60,12 @@ int OnSqueezedHit(unsigned id, unsigned long long, unsigned long long to, unsign
   return 0;
 }
 
+// A backward scan's match: which pattern, and how far back from the end it starts.
+int OnReverse(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  static_cast<std::vector<std::pair<unsigned, uint64_t>>*>(ctx)->push_back({id, to});
+  return 0;
+}
+
 int OnSpan(unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
   static_cast<std::vector<std::pair<uint64_t, uint64_t>>*>(ctx)->push_back({from, to});
   return 0;
@@ -214,6 +220,9 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
   if (eng->anchored[rule]) {
     AnchoredSpans(rule, vb, ends, &spans);
     ends.clear();
+  } else if (eng->reverse_db[rule].get()) {
+    ReverseSpans(rule, vb, ends, &spans);
+    ends.clear();
   }
   size_t i = 0;
   while (i < ends.size()) {
@@ -249,46 +258,50 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
   }
 }
 
-// For rules whose confirm database is anchored: a run of consecutive hit ends is one match
+// For each end, the leftmost start of a match of each pattern ending there (what a
+// start-of-match scan of a window around the end reports), from one backward scan.
+void ScanSession::State::ReverseSpans(int rule, const ViewBuffer& vb,
+                                      const std::vector<uint64_t>& ends,
+                                      std::vector<std::pair<uint64_t, uint64_t>>* spans) {
+  const uint64_t width = eng->max_width[rule];
+  std::vector<std::pair<unsigned, uint64_t>> local;  // (pattern, length back from the end)
+  for (uint64_t e : ends) {
+    const uint64_t from = std::max(vb.base, e > width ? e - width : 0);
+    if (e <= from || e > vb.total) continue;
+    reversed_.assign(vb.buf.text.rbegin() + (vb.total - e),
+                     vb.buf.text.rbegin() + (vb.total - from));
+    local.clear();
+    hs_scan(eng->reverse_db[rule].get(), reversed_.data(), static_cast<unsigned>(e - from), 0,
+            scratch, OnReverse, &local);
+    // The longest match of each pattern: its leftmost start.
+    std::sort(local.begin(), local.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    for (size_t k = 0; k < local.size(); ++k)
+      if ((k == 0 || local[k].first != local[k - 1].first) && local[k].second > 0)
+        spans->push_back({e - local[k].second, e});
+  }
+}
+
+// For rules whose confirm database is anchored: a run of consecutive match ends is one match
 // growing. Its start is the leftmost start (within the rule's width before the run's last end,
 // and before the run's first end) of a match ending at any end of the run; it is paired with
 // every end of the run that a match from it reaches.
 void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
                                        const std::vector<uint64_t>& ends,
                                        std::vector<std::pair<uint64_t, uint64_t>>* spans) {
+  if (eng->reverse_db[rule].get()) return AnchoredSpansBackward(rule, vb, ends, spans);
   uint64_t width = eng->max_width[rule];
-  const hs_database_t* reverse = eng->reverse_db[rule].get();
-  std::vector<std::pair<uint64_t, uint64_t>> local, found;
+  std::vector<std::pair<uint64_t, uint64_t>> local;
+  // Squeezed hits can include ends where nothing matches on the loose view, which would join
+  // runs that do not exist; without backward scans to tell them apart, each end is its own run.
+  const bool one_by_one = eng->squeezed_rule[rule];
   size_t i = 0;
   while (i < ends.size()) {
     size_t j = i;
-    while (j + 1 < ends.size() && ends[j + 1] == ends[j] + 1) ++j;
+    while (!one_by_one && j + 1 < ends.size() && ends[j + 1] == ends[j] + 1) ++j;
     uint64_t last = ends[j];
     uint64_t from = std::max(vb.base, last > width ? last - width : 0);
-    if (reverse && from < ends[i]) {
-      // One backward scan per end (the rule's patterns reversed, anchored at the end) lists the
-      // starts of every match ending there; the forward search below costs a scan per start.
-      reversed_.assign(vb.buf.text.rbegin() + (vb.total - last),
-                       vb.buf.text.rbegin() + (vb.total - from));
-      found.clear();
-      uint64_t best = UINT64_MAX;
-      for (size_t k = i; k <= j; ++k) {
-        const uint64_t e = ends[k];
-        local.clear();
-        hs_scan(reverse, reversed_.data() + (last - e), static_cast<unsigned>(e - from), 0,
-                scratch, OnSpan, &local);
-        for (auto [f, t] : local) {
-          const uint64_t s = e - t;
-          if (t == 0 || s >= ends[i]) continue;
-          found.push_back({s, e});
-          best = std::min(best, s);
-        }
-      }
-      for (const auto& span : found)
-        if (span.first == best) spans->push_back(span);
-      i = j + 1;
-      continue;
-    }
     const std::bitset<256>& first = eng->first_bytes[rule];
     for (uint64_t s = from; s < ends[i]; ++s) {
       // A start whose byte cannot begin a match cannot reach the run's ends (they lie after s).
@@ -306,6 +319,51 @@ void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
       }
       if (hit) break;
     }
+    i = j + 1;
+  }
+}
+
+// AnchoredSpans with the reversed patterns: one backward scan per end lists the starts of every
+// match ending there (a forward search costs a scan per candidate start, hundreds for an
+// e-mail address). Ends where nothing matches (squeezed hits are a superset) are dropped
+// before runs are formed, so runs are exactly those of the loose view's own matches.
+void ScanSession::State::AnchoredSpansBackward(int rule, const ViewBuffer& vb,
+                                               const std::vector<uint64_t>& ends,
+                                               std::vector<std::pair<uint64_t, uint64_t>>* spans) {
+  const uint64_t width = eng->max_width[rule];
+  std::vector<std::pair<uint64_t, uint64_t>> local;
+  std::vector<std::pair<uint64_t, uint64_t>> found;  // (start, end), ends ascending
+  std::vector<uint64_t> real;                        // ends with at least one match
+  for (uint64_t e : ends) {
+    const uint64_t from = std::max(vb.base, e > width ? e - width : 0);
+    if (e <= from || e > vb.total) continue;
+    reversed_.assign(vb.buf.text.rbegin() + (vb.total - e),
+                     vb.buf.text.rbegin() + (vb.total - from));
+    local.clear();
+    hs_scan(eng->reverse_db[rule].get(), reversed_.data(), static_cast<unsigned>(e - from), 0,
+            scratch, OnSpan, &local);
+    bool any = false;
+    for (auto [f, t] : local) {
+      if (t == 0) continue;
+      found.push_back({e - t, e});
+      any = true;
+    }
+    if (any) real.push_back(e);
+  }
+  size_t i = 0, f = 0;
+  while (i < real.size()) {
+    size_t j = i;
+    while (j + 1 < real.size() && real[j + 1] == real[j] + 1) ++j;
+    const uint64_t last = real[j];
+    const uint64_t from = std::max(vb.base, last > width ? last - width : 0);
+    const size_t run_begin = f;
+    while (f < found.size() && found[f].second <= last) ++f;
+    uint64_t best = UINT64_MAX;
+    for (size_t k = run_begin; k < f; ++k)
+      if (found[k].first >= from && found[k].first < real[i])
+        best = std::min(best, found[k].first);
+    for (size_t k = run_begin; k < f; ++k)
+      if (found[k].first == best) spans->push_back(found[k]);
     i = j + 1;
   }
 }

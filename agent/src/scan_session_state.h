@@ -81,6 +81,10 @@ struct ScanSession::State {
   void ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends);
   void AnchoredSpans(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
                      std::vector<std::pair<uint64_t, uint64_t>>* spans);
+  void AnchoredSpansBackward(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
+                             std::vector<std::pair<uint64_t, uint64_t>>* spans);
+  void ReverseSpans(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
+                    std::vector<std::pair<uint64_t, uint64_t>>* spans);
   bool Accept(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e, double* confidence);
   void AddFinding(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e, double confidence);
   Status BuildResult(ScanResult* out);  // policy.cc

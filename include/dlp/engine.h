@@ -77,6 +77,10 @@ struct EngineOptions {
   // whitespace removed, then confirmed on the loose view; same findings, a faster scan. Off only
   // for comparisons (tests, benchmarks).
   bool squeeze_keywords = true;
+  // A hit is confirmed by scanning backwards from its end with the rule's patterns reversed,
+  // which lists the starts of the matches ending there; same findings as start-of-match
+  // tracking, several times cheaper. Off only for comparisons.
+  bool reverse_confirm = true;
 };
 
 class ScanSession;

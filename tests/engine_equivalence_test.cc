@@ -1,0 +1,126 @@
+// The engine's speed-ups must not change a single finding: keyword patterns found as literals
+// on the squeezed loose view (EngineOptions::squeeze_keywords) and starts found by backward
+// scans (EngineOptions::reverse_confirm) against the plain engine (loose view only, start-of-
+// match tracking and forward anchored scans), on texts built to hit every rule and its edges.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "dlp/default_pack.h"
+#include "dlp/engine.h"
+
+namespace dlp {
+namespace {
+
+std::unique_ptr<Engine> MakeEngine(bool squeeze, bool reverse) {
+  RulePack pack;
+  REQUIRE(LoadDefaultPack(&pack).ok());
+  EngineOptions o;
+  o.squeeze_keywords = squeeze;
+  o.reverse_confirm = reverse;
+  std::unique_ptr<Engine> e;
+  REQUIRE(Engine::Create(std::move(pack), o, &e).ok());
+  return e;
+}
+
+void RequireSameResult(const ScanResult& a, const ScanResult& b) {
+  REQUIRE(a.findings.size() == b.findings.size());
+  for (size_t i = 0; i < a.findings.size(); ++i) {
+    INFO("finding " << i << ": " << a.findings[i].rule_id << " vs " << b.findings[i].rule_id);
+    REQUIRE(a.findings[i].rule_id == b.findings[i].rule_id);
+    REQUIRE(a.findings[i].start == b.findings[i].start);
+    REQUIRE(a.findings[i].end == b.findings[i].end);
+    REQUIRE(a.findings[i].masked == b.findings[i].masked);
+    REQUIRE(a.findings[i].confidence == b.findings[i].confidence);
+  }
+  REQUIRE(a.action == b.action);
+  REQUIRE(a.type_counts == b.type_counts);
+}
+
+// A synthetic identifier-ish run of digits with the separators people use.
+std::string Digits(std::mt19937& rng) {
+  std::string s;
+  const int n = 6 + static_cast<int>(rng() % 14);
+  for (int i = 0; i < n; ++i) {
+    s += static_cast<char>('0' + rng() % 10);
+    if (rng() % 5 == 0) s += " .-"[rng() % 3];
+  }
+  return s;
+}
+
+// Keywords, stamps, identifiers, addresses and credentials written the ways people and
+// obfuscators write them, among ordinary prose.
+std::string RandomText(std::mt19937& rng, size_t bytes) {
+  static const std::vector<std::string> words = {
+      "Bệnh nhân", "Nguyễn Văn An", "chẩn đoán", "ung thư", "viêm gan B", "tiền án", "phạt tù",
+      "phạt 3 năm tù", "theo đạo", "Công giáo", "vị trí GPS", "TỐI MẬT", "TUYỆT MẬT", "MẬT", "mật",
+      "HỎA TỐC", "KHẨN", "THƯỢNG KHẨN", "TÀI LIỆU THU HỒI", "Độ mật:", "Độ khẩn: Hỏa tốc",
+      "Bản sao số: 3", "mật khẩu là", "Abc@12345", "password=", "secret_key: ", "Số 12-QĐ/TW",
+      "ông", "bà", "Họ và tên:", "trong", "báo cáo", "tình hình", "năm 2026", "CCCD", "số",
+      "T Ố I  M Ậ T", "K H Ẩ N", "c h ẩ n đoán", "chẩn\u00A0đoán", "chẩn\u200Bđoán", "Ung  Thư",
+      "\"do_mat\": \"TOI MAT\"", "<do_mat>MAT</do_mat>", "so", "do", "khan", "an", "tich",
+      "cb500@snv.example.gov.vn", "\"tran binh\"@example.com", "a@b", "@@x.vn", "thư: x.y+z@ví.dụ",
+      "https://user:pa55word@host.example/p", "0912 345 678", "(024) 3825 1234", "+84 912345678",
+      "45/2024/NĐ-CP", "12/QĐ-UBND", "AKIAABCDEFGHIJKLMNOP", "VN12 3456 7890 1234 5678",
+      "B1234567", "HS 4 01 234 567 8901", "29A-123.45", "\"do_khan\": {\"x\": \"Khan\"}"};
+  static const std::vector<std::string> gaps = {" ", " ", " ", "  ", "\t", "\n", "\n\n",
+                                                " \n ", "\r\n", "     ", "", ", ", ". "};
+  std::string s;
+  while (s.size() < bytes) {
+    s += rng() % 6 == 0 ? Digits(rng) : words[rng() % words.size()];
+    s += gaps[rng() % gaps.size()];
+  }
+  return s;
+}
+
+TEST_CASE("the fast confirm paths change no finding", "[engine][equivalence]") {
+  auto plain = MakeEngine(false, false), fast = MakeEngine(true, true);
+  // Squeezed hits with forward confirms: anchored rules fall back to one run per end.
+  auto squeeze_only = MakeEngine(true, false), reverse_only = MakeEngine(false, true);
+  REQUIRE(fast->stats().squeezed_patterns > 50);  // the keyword rules did move
+  REQUIRE(plain->stats().squeezed_patterns == 0);
+  std::mt19937 rng(2026);
+  ScanOptions so;
+  so.current_year = 2026;
+  size_t findings = 0;
+  for (int i = 0; i < 200; ++i) {
+    std::string text = RandomText(rng, 200 + rng() % 6000);
+    ScanResult a, b;
+    REQUIRE(plain->Scan(text, so, &a).ok());
+    REQUIRE(fast->Scan(text, so, &b).ok());
+    RequireSameResult(a, b);
+    REQUIRE(squeeze_only->Scan(text, so, &b).ok());
+    RequireSameResult(a, b);
+    REQUIRE(reverse_only->Scan(text, so, &b).ok());
+    RequireSameResult(a, b);
+    findings += a.findings.size();
+  }
+  CHECK(findings > 5000);  // the texts did exercise the rules
+}
+
+TEST_CASE("the fast paths agree across chunk boundaries and trimmed windows",
+          "[engine][equivalence][stream]") {
+  auto plain = MakeEngine(false, false), fast = MakeEngine(true, true);
+  std::mt19937 rng(84);
+  // Several of the session's 128 KiB chunks, fed in odd pieces.
+  std::string text = RandomText(rng, 700 * 1024);
+  ScanOptions so;
+  so.current_year = 2026;
+  so.max_findings = 1u << 20;
+  ScanResult a, b;
+  REQUIRE(plain->Scan(text, so, &a).ok());
+  auto session = fast->NewSession(so);
+  for (size_t pos = 0; pos < text.size();) {
+    size_t n = std::min(text.size() - pos, static_cast<size_t>(1 + rng() % 70000));
+    REQUIRE(session->Feed(std::string_view(text).substr(pos, n)).ok());
+    pos += n;
+  }
+  REQUIRE(session->Finish(&b).ok());
+  REQUIRE(a.findings.size() > 1000);
+  RequireSameResult(a, b);
+}
+
+}  // namespace
+}  // namespace dlp
