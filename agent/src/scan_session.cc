@@ -114,19 +114,35 @@ Status ScanSession::State::Feed(std::string_view chunk) {
   if (!error.ok()) return error;
   if (finished) return Status::InvalidArgument("scan session already finished");
   while (!chunk.empty()) {
+    if (pending.empty() && chunk.size() >= kChunk * 2) {
+      // A large piece is normalized where it lies: copying it into `pending` and moving the
+      // rest down after each chunk was an extra pass over every byte.
+      size_t cut = 0;
+      if (Status s = Process(chunk.substr(0, kChunk), false, &cut); !s.ok()) return error = s;
+      chunk.remove_prefix(cut);
+      continue;
+    }
     size_t take = std::min(chunk.size(), kChunk * 2 - pending.size());
     pending.append(chunk.substr(0, take));
     chunk.remove_prefix(take);
     if (pending.size() >= kChunk * 2)
-      if (Status s = Process(kChunk, false); !s.ok()) return error = s;
+      if (Status s = ProcessPending(kChunk, false); !s.ok()) return error = s;
   }
   return Status::OK();
 }
 
-// Normalizes up to `bytes` of pending input (cut where normalization is safe) and scans it.
-Status ScanSession::State::Process(size_t bytes, bool last) {
+Status ScanSession::State::ProcessPending(size_t bytes, bool last) {
   std::string_view input(pending.data(), std::min(bytes, pending.size()));
-  size_t cut = eng->norm->SafeCut(input, last && input.size() == pending.size());
+  size_t cut = 0;
+  if (Status s = Process(input, last && input.size() == pending.size(), &cut); !s.ok()) return s;
+  pending.erase(0, cut);
+  return Status::OK();
+}
+
+// Normalizes a prefix of `input` (cut where normalization is safe; all of it when `last`),
+// scans it and sets *cut to its length.
+Status ScanSession::State::Process(std::string_view input, bool last, size_t* cut_out) {
+  size_t cut = eng->norm->SafeCut(input, last);
   if (cut == 0 && !input.empty()) cut = input.size();  // no safe point: never stall
   input = input.substr(0, cut);
   static_assert(kViewCount == 2 && static_cast<int>(ViewKind::kExact) == 0);
@@ -158,7 +174,7 @@ Status ScanSession::State::Process(size_t bytes, bool last) {
   }
   if (Status s = ScanSqueezed(old_size[static_cast<int>(ViewKind::kLoose)]); !s.ok()) return s;
   consumed += cut;
-  pending.erase(0, cut);
+  *cut_out = cut;
   ConfirmReady(last);
   return Status::OK();
 }
@@ -420,8 +436,8 @@ Status ScanSession::State::Finish(ScanResult* out) {
   if (!error.ok()) return error;
   if (finished) return Status::InvalidArgument("scan session already finished");
   while (pending.size() > kChunk)
-    if (Status s = Process(kChunk, false); !s.ok()) return error = s;
-  if (Status s = Process(pending.size(), true); !s.ok()) return error = s;
+    if (Status s = ProcessPending(kChunk, false); !s.ok()) return error = s;
+  if (Status s = ProcessPending(pending.size(), true); !s.ok()) return error = s;
   // End-of-data matches (patterns anchored with $) are reported when a stream closes.
   for (int v = 0; v < kViewCount; ++v) {
     ViewBuffer& vb = views[v];

@@ -75,7 +75,8 @@ struct ScanSession::State {
   bool finished = false;
 
  private:
-  Status Process(size_t bytes, bool last);
+  Status Process(std::string_view input, bool last, size_t* cut);
+  Status ProcessPending(size_t bytes, bool last);
   Status ScanSqueezed(size_t old);
   void ConfirmReady(bool last);
   void ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends);
