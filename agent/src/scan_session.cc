@@ -274,21 +274,28 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
   }
 }
 
+// The matches of `rule` ending at view offset `e`, as (pattern, length) pairs, from one scan of
+// the text before `e` read backwards with the rule's reversed patterns (anchored at `e`).
+void ScanSession::State::MatchesEndingAt(int rule, const ViewBuffer& vb, uint64_t e,
+                                         std::vector<std::pair<unsigned, uint64_t>>* out) {
+  out->clear();
+  const uint64_t width = eng->max_width[rule];
+  const uint64_t from = std::max(vb.base, e > width ? e - width : 0);
+  if (e <= from || e > vb.total) return;
+  reversed_.assign(vb.buf.text.rbegin() + (vb.total - e),
+                   vb.buf.text.rbegin() + (vb.total - from));
+  hs_scan(eng->reverse_db[rule].get(), reversed_.data(), static_cast<unsigned>(e - from), 0,
+          scratch, OnReverse, out);
+}
+
 // For each end, the leftmost start of a match of each pattern ending there (what a
 // start-of-match scan of a window around the end reports), from one backward scan.
 void ScanSession::State::ReverseSpans(int rule, const ViewBuffer& vb,
                                       const std::vector<uint64_t>& ends,
                                       std::vector<std::pair<uint64_t, uint64_t>>* spans) {
-  const uint64_t width = eng->max_width[rule];
   std::vector<std::pair<unsigned, uint64_t>> local;  // (pattern, length back from the end)
   for (uint64_t e : ends) {
-    const uint64_t from = std::max(vb.base, e > width ? e - width : 0);
-    if (e <= from || e > vb.total) continue;
-    reversed_.assign(vb.buf.text.rbegin() + (vb.total - e),
-                     vb.buf.text.rbegin() + (vb.total - from));
-    local.clear();
-    hs_scan(eng->reverse_db[rule].get(), reversed_.data(), static_cast<unsigned>(e - from), 0,
-            scratch, OnReverse, &local);
+    MatchesEndingAt(rule, vb, e, &local);
     // The longest match of each pattern: its leftmost start.
     std::sort(local.begin(), local.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first < b.first : a.second > b.second;
@@ -347,19 +354,14 @@ void ScanSession::State::AnchoredSpansBackward(int rule, const ViewBuffer& vb,
                                                const std::vector<uint64_t>& ends,
                                                std::vector<std::pair<uint64_t, uint64_t>>* spans) {
   const uint64_t width = eng->max_width[rule];
-  std::vector<std::pair<uint64_t, uint64_t>> local;
+  std::vector<std::pair<unsigned, uint64_t>> local;  // (pattern, length back from the end)
   std::vector<std::pair<uint64_t, uint64_t>> found;  // (start, end), ends ascending
   std::vector<uint64_t> real;                        // ends with at least one match
   for (uint64_t e : ends) {
-    const uint64_t from = std::max(vb.base, e > width ? e - width : 0);
-    if (e <= from || e > vb.total) continue;
-    reversed_.assign(vb.buf.text.rbegin() + (vb.total - e),
-                     vb.buf.text.rbegin() + (vb.total - from));
-    local.clear();
-    hs_scan(eng->reverse_db[rule].get(), reversed_.data(), static_cast<unsigned>(e - from), 0,
-            scratch, OnSpan, &local);
+    MatchesEndingAt(rule, vb, e, &local);
     bool any = false;
-    for (auto [f, t] : local) {
+    for (const auto& match : local) {
+      const uint64_t t = match.second;
       if (t == 0) continue;
       found.push_back({e - t, e});
       any = true;

@@ -84,6 +84,8 @@ struct ScanSession::State {
                      std::vector<std::pair<uint64_t, uint64_t>>* spans);
   void AnchoredSpansBackward(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
                              std::vector<std::pair<uint64_t, uint64_t>>* spans);
+  void MatchesEndingAt(int rule, const ViewBuffer& vb, uint64_t e,
+                       std::vector<std::pair<unsigned, uint64_t>>* out);
   void ReverseSpans(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
                     std::vector<std::pair<uint64_t, uint64_t>>* spans);
   bool Accept(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e, double* confidence);
