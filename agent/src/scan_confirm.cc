@@ -1,0 +1,193 @@
+// The confirm step of a scan session: from the ends of a rule's hits to checked findings. The
+// starts of the matches ending at a hit come from one backward scan with the rule's reversed
+// patterns (pattern_tokens.h); the rule's start-of-match or anchored confirm database is the
+// fallback for patterns that cannot be reversed.
+#include <algorithm>
+
+#include "scan_session_state.h"
+
+namespace dlp {
+namespace {
+
+// A backward scan's match: which pattern, and how far back from the end it starts.
+int OnReverse(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  static_cast<std::vector<std::pair<unsigned, uint64_t>>*>(ctx)->push_back({id, to});
+  return 0;
+}
+
+int OnSpan(unsigned, unsigned long long from, unsigned long long to, unsigned, void* ctx) {
+  static_cast<std::vector<std::pair<uint64_t, uint64_t>>*>(ctx)->push_back({from, to});
+  return 0;
+}
+
+}  // namespace
+
+// Finds the spans of one rule's ready hits (backward scans, or the rule's confirm database when
+// its patterns could not be reversed), then checks each candidate span, leftmost first and
+// longest first for the same start.
+void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends) {
+  std::sort(ends.begin(), ends.end());
+  ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
+  const Rule& r = eng->pack.rules[rule];
+  std::erase_if(ends, [&](uint64_t e) { return !LineAfterIsClear(r, vb, e); });
+  // A digit or letter right after the end fails the boundary check for every start, so those
+  // ends need no start-of-match work (most hits of number rules end inside a longer number).
+  // Not for anchored rules: AnchoredSpans treats a run of consecutive ends as one growing match.
+  if (!eng->anchored[rule])
+    std::erase_if(ends, [&](uint64_t e) { return EndBoundaryFails(r, vb, e); });
+  uint64_t width = eng->max_width[rule];
+  std::vector<std::pair<uint64_t, uint64_t>> spans;
+  if (eng->anchored[rule]) {
+    AnchoredSpans(rule, vb, ends, &spans);
+    ends.clear();
+  } else if (eng->reverse_db[rule].get()) {
+    ReverseSpans(rule, vb, ends, &spans);
+    ends.clear();
+  }
+  size_t i = 0;
+  while (i < ends.size()) {
+    uint64_t ws = std::max(vb.base, ends[i] > width ? ends[i] - width : 0);
+    uint64_t we = ends[i];
+    while (i + 1 < ends.size() && ends[i + 1] <= we + width) we = ends[++i];
+    ++i;
+    if (we <= ws || we > vb.total) continue;
+    std::vector<std::pair<uint64_t, uint64_t>> local;
+    hs_scan(eng->confirm_db[rule].get(), vb.buf.text.data() + (ws - vb.base),
+            static_cast<unsigned>(we - ws), 0, scratch, OnSpan, &local);
+    for (auto [f, t] : local) spans.push_back({ws + f, ws + t});
+  }
+  std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first < b.first : a.second > b.second;
+  });
+  spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
+  for (size_t k = 0; k < spans.size();) {
+    uint64_t s = spans[k].first;
+    size_t group_end = k;
+    while (group_end < spans.size() && spans[group_end].first == s) ++group_end;
+    if (s >= confirmed_until[rule]) {
+      for (size_t j = k; j < group_end; ++j) {
+        double conf = 0;
+        if (Accept(rule, vb, s, spans[j].second, &conf)) {
+          AddFinding(rule, vb, s, spans[j].second, conf);
+          confirmed_until[rule] = spans[j].second;
+          break;
+        }
+      }
+    }
+    k = group_end;
+  }
+}
+
+// The matches of `rule` ending at view offset `e`, as (pattern, length) pairs, from one scan of
+// the text before `e` read backwards with the rule's reversed patterns (anchored at `e`).
+void ScanSession::State::MatchesEndingAt(int rule, const ViewBuffer& vb, uint64_t e,
+                                         std::vector<std::pair<unsigned, uint64_t>>* out) {
+  out->clear();
+  const uint64_t width = eng->max_width[rule];
+  const uint64_t from = std::max(vb.base, e > width ? e - width : 0);
+  if (e <= from || e > vb.total) return;
+  reversed_.assign(vb.buf.text.rbegin() + (vb.total - e),
+                   vb.buf.text.rbegin() + (vb.total - from));
+  hs_scan(eng->reverse_db[rule].get(), reversed_.data(), static_cast<unsigned>(e - from), 0,
+          scratch, OnReverse, out);
+}
+
+// For each end, the leftmost start of a match of each pattern ending there (what a
+// start-of-match scan of a window around the end reports), from one backward scan.
+void ScanSession::State::ReverseSpans(int rule, const ViewBuffer& vb,
+                                      const std::vector<uint64_t>& ends,
+                                      std::vector<std::pair<uint64_t, uint64_t>>* spans) {
+  std::vector<std::pair<unsigned, uint64_t>> local;  // (pattern, length back from the end)
+  for (uint64_t e : ends) {
+    MatchesEndingAt(rule, vb, e, &local);
+    // The longest match of each pattern: its leftmost start.
+    std::sort(local.begin(), local.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    for (size_t k = 0; k < local.size(); ++k)
+      if ((k == 0 || local[k].first != local[k - 1].first) && local[k].second > 0)
+        spans->push_back({e - local[k].second, e});
+  }
+}
+
+// For rules whose confirm database is anchored: a run of consecutive match ends is one match
+// growing. Its start is the leftmost start (within the rule's width before the run's last end,
+// and before the run's first end) of a match ending at any end of the run; it is paired with
+// every end of the run that a match from it reaches.
+void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
+                                       const std::vector<uint64_t>& ends,
+                                       std::vector<std::pair<uint64_t, uint64_t>>* spans) {
+  if (eng->reverse_db[rule].get()) return AnchoredSpansBackward(rule, vb, ends, spans);
+  uint64_t width = eng->max_width[rule];
+  std::vector<std::pair<uint64_t, uint64_t>> local;
+  // Squeezed hits can include ends where nothing matches on the loose view, which would join
+  // runs that do not exist; without backward scans to tell them apart, each end is its own run.
+  const bool one_by_one = eng->squeezed_rule[rule];
+  size_t i = 0;
+  while (i < ends.size()) {
+    size_t j = i;
+    while (!one_by_one && j + 1 < ends.size() && ends[j + 1] == ends[j] + 1) ++j;
+    uint64_t last = ends[j];
+    uint64_t from = std::max(vb.base, last > width ? last - width : 0);
+    const std::bitset<256>& first = eng->first_bytes[rule];
+    for (uint64_t s = from; s < ends[i]; ++s) {
+      // A start whose byte cannot begin a match cannot reach the run's ends (they lie after s).
+      if (!first.test(static_cast<unsigned char>(vb.At(s)))) continue;
+      local.clear();
+      hs_scan(eng->confirm_db[rule].get(), vb.buf.text.data() + (s - vb.base),
+              static_cast<unsigned>(last - s), 0, scratch, OnSpan, &local);
+      bool hit = false;
+      for (auto [f, t] : local) {
+        uint64_t e = s + t;
+        if (std::binary_search(ends.begin() + i, ends.begin() + j + 1, e)) {
+          spans->push_back({s, e});
+          hit = true;
+        }
+      }
+      if (hit) break;
+    }
+    i = j + 1;
+  }
+}
+
+// AnchoredSpans with the reversed patterns: one backward scan per end lists the starts of every
+// match ending there (a forward search costs a scan per candidate start, hundreds for an
+// e-mail address). Ends where nothing matches (squeezed hits are a superset) are dropped
+// before runs are formed, so runs are exactly those of the loose view's own matches.
+void ScanSession::State::AnchoredSpansBackward(int rule, const ViewBuffer& vb,
+                                               const std::vector<uint64_t>& ends,
+                                               std::vector<std::pair<uint64_t, uint64_t>>* spans) {
+  const uint64_t width = eng->max_width[rule];
+  std::vector<std::pair<unsigned, uint64_t>> local;  // (pattern, length back from the end)
+  std::vector<std::pair<uint64_t, uint64_t>> found;  // (start, end), ends ascending
+  std::vector<uint64_t> real;                        // ends with at least one match
+  for (uint64_t e : ends) {
+    MatchesEndingAt(rule, vb, e, &local);
+    bool any = false;
+    for (const auto& match : local) {
+      const uint64_t t = match.second;
+      if (t == 0) continue;
+      found.push_back({e - t, e});
+      any = true;
+    }
+    if (any) real.push_back(e);
+  }
+  size_t i = 0, f = 0;
+  while (i < real.size()) {
+    size_t j = i;
+    while (j + 1 < real.size() && real[j + 1] == real[j] + 1) ++j;
+    const uint64_t last = real[j];
+    const uint64_t from = std::max(vb.base, last > width ? last - width : 0);
+    const size_t run_begin = f;
+    while (f < found.size() && found[f].second <= last) ++f;
+    uint64_t best = UINT64_MAX;
+    for (size_t k = run_begin; k < f; ++k)
+      if (found[k].first >= from && found[k].first < real[i])
+        best = std::min(best, found[k].first);
+    for (size_t k = run_begin; k < f; ++k)
+      if (found[k].first == best) spans->push_back(found[k]);
+    i = j + 1;
+  }
+}
+
+}  // namespace dlp
