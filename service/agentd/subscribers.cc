@@ -51,6 +51,13 @@ void Subscribers::Add(std::shared_ptr<Connection> c) {
   subs_.push_back(std::move(c));
 }
 
+bool Subscribers::AnyFor(uint32_t uid) {
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& s : subs_)
+    if (s->uid == uid) return true;
+  return false;
+}
+
 void Subscribers::Remove(const Connection* c) {
   std::lock_guard<std::mutex> lock(mu_);
   subs_.remove_if([c](const auto& s) { return s.get() == c; });

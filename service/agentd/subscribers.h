@@ -34,6 +34,9 @@ class Subscribers {
   void Remove(const Connection* c);
   // uid: only that user's subscribers; nullopt: everyone (bundle changes).
   void Publish(std::optional<uint32_t> uid, const std::string& payload);
+  // Whether an event for uid would reach anyone now: a scan builds and queues its incident
+  // event only then, so a paste with no tray listening wakes no delivery thread.
+  bool AnyFor(uint32_t uid);
 
  private:
   void Deliver(std::optional<uint32_t> uid, const std::string& payload);
