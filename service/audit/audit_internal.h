@@ -8,6 +8,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,10 +27,33 @@ Status SqlStatus(sqlite3* db, int rc, std::string_view what);
 bool IsCorruptionCode(int rc);
 Status Exec(sqlite3* db, const char* sql);
 
-// A prepared statement that finalizes itself. Bind indexes start at 1, columns at 0.
+// Statements compiled once and kept for the life of a connection: an incident's append runs the
+// same five statements every time, and compiling them was most of its cost. Not thread-safe:
+// used under AuditLog's mutex. Statements are finalized before the connection is closed.
+class StmtCache {
+ public:
+  explicit StmtCache(sqlite3* db) : db_(db) {}
+  ~StmtCache();
+  StmtCache(const StmtCache&) = delete;
+  StmtCache& operator=(const StmtCache&) = delete;
+  sqlite3* db() const { return db_; }
+  // The statement for sql, ready to bind and step, or nullptr with *rc the compile error.
+  sqlite3_stmt* Get(const std::string& sql, int* rc);
+
+ private:
+  sqlite3* db_;
+  std::map<std::string, sqlite3_stmt*> stmts_;
+};
+
+// Runs a statement without results from the cache (BEGIN, COMMIT); errors as Exec's.
+Status ExecCached(StmtCache* cache, const std::string& sql);
+
+// A prepared statement that finalizes itself (or, taken from a StmtCache, is reset and kept).
+// Bind indexes start at 1, columns at 0.
 class Stmt {
  public:
   Stmt(sqlite3* db, const char* sql);
+  Stmt(StmtCache* cache, const std::string& sql);
   ~Stmt();
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
@@ -44,6 +68,7 @@ class Stmt {
   sqlite3* db_;
   sqlite3_stmt* stmt_ = nullptr;
   int prepare_rc_;
+  bool cached_ = false;
 };
 
 // Opens a second, read-only connection to the log (Verify, export): WAL readers see one

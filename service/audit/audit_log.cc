@@ -32,27 +32,30 @@ bool IsHex64(const std::string& s) {
 // not interleave with another process's append.
 class WriteTxn {
  public:
-  explicit WriteTxn(sqlite3* db) : db_(db), begin_(Exec(db, "BEGIN IMMEDIATE")) {}
+  explicit WriteTxn(internal::StmtCache* stmts)
+      : db_(stmts->db()), stmts_(stmts), begin_(internal::ExecCached(stmts, "BEGIN IMMEDIATE")) {}
   ~WriteTxn() {
     if (begin_.ok() && !done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
   }
   const Status& begin() const { return begin_; }
   Status Commit() {
     done_ = true;
-    Status s = Exec(db_, "COMMIT");
+    Status s = internal::ExecCached(stmts_, "COMMIT");
     if (!s.ok()) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
     return s;
   }
 
  private:
   sqlite3* db_;
+  internal::StmtCache* stmts_;
   Status begin_;
   bool done_ = false;
 };
 
 // Links r after the current head and inserts it; the caller holds the mutex and a WriteTxn.
-Status AppendRow(sqlite3* db, EventRow* r) {
-  Stmt head(db, "SELECT head_seq, head_hash FROM chain_state WHERE id = 1");
+Status AppendRow(internal::StmtCache* stmts, EventRow* r) {
+  sqlite3* db = stmts->db();
+  Stmt head(stmts, "SELECT head_seq, head_hash FROM chain_state WHERE id = 1");
   int rc = head.Step();
   if (rc != SQLITE_ROW)
     return rc == SQLITE_DONE ? Status::Corruption("audit chain_state row is missing")
@@ -61,12 +64,13 @@ Status AppendRow(sqlite3* db, EventRow* r) {
   if (r->kind == "incident") r->incident_id = r->seq;
   r->prev_hash = head.Text(1);
   r->hash = internal::RowHash(*r);
-  Stmt ins(db, ("INSERT INTO events(" + internal::EventColumns() +
-                ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,"
-                "?20,?21)").c_str());
+  static const std::string kInsert =
+      "INSERT INTO events(" + internal::EventColumns() +
+      ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)";
+  Stmt ins(stmts, kInsert);
   internal::BindEventRow(&ins, *r);
   if ((rc = ins.Step()) != SQLITE_DONE) return SqlStatus(db, rc, "appending to audit log");
-  Stmt up(db, "UPDATE chain_state SET head_seq = ?1, head_hash = ?2 WHERE id = 1");
+  Stmt up(stmts, "UPDATE chain_state SET head_seq = ?1, head_hash = ?2 WHERE id = 1");
   up.Bind(1, r->seq);
   up.Bind(2, r->hash);
   if ((rc = up.Step()) != SQLITE_DONE) return SqlStatus(db, rc, "moving chain head");
@@ -77,9 +81,11 @@ Status AppendRow(sqlite3* db, EventRow* r) {
 
 AuditLog::AuditLog(std::string db_path, std::string key, sqlite3* db)
     : db_path_(std::move(db_path)), key_(std::move(key)),
-      clock_([] { return std::chrono::system_clock::now(); }), db_(db) {}
+      clock_([] { return std::chrono::system_clock::now(); }), db_(db),
+      stmts_(std::make_unique<internal::StmtCache>(db)) {}
 
 AuditLog::~AuditLog() {
+  stmts_.reset();  // finalized before the connection closes
   sqlite3_close_v2(db_);
   OPENSSL_cleanse(key_.data(), key_.size());
 }
@@ -147,9 +153,9 @@ Status AuditLog::Append(Incident* inc) {
     Status s = SetSynchronous(inc->action == "allow");
     if (!s.ok()) return s;
     r.time = Now();  // under the lock, so times follow the chain's order
-    WriteTxn txn(db_);
+    WriteTxn txn(stmts_.get());
     if (!txn.begin().ok()) return txn.begin();
-    s = AppendRow(db_, &r);
+    s = AppendRow(stmts_.get(), &r);
     if (s.ok()) s = txn.Commit();
     if (!s.ok()) return s;
   }
@@ -182,7 +188,7 @@ Status AuditLog::DecideLocked(int64_t id, uint32_t uid, const std::string& decis
   std::lock_guard<std::mutex> lock(mu_);
   // A decision may release content (continue): on disk before the client hears "ok".
   if (Status s = SetSynchronous(true); !s.ok()) return s;
-  WriteTxn txn(db_);
+  WriteTxn txn(stmts_.get());
   if (!txn.begin().ok()) return txn.begin();
   EventRow inc;
   {
@@ -218,7 +224,7 @@ Status AuditLog::DecideLocked(int64_t id, uint32_t uid, const std::string& decis
   d.rules = d.types = "[]";
   d.decision = decision;
   d.justification = justification;
-  Status s = AppendRow(db_, &d);
+  Status s = AppendRow(stmts_.get(), &d);
   if (s.ok()) s = txn.Commit();
   if (!s.ok()) return s;
   *seq = d.seq;
@@ -272,7 +278,7 @@ Status AuditLog::ApplyRetention(int days, uint64_t* removed) {
   auto now = clock_();
   std::string cutoff = internal::FormatTime(now - std::chrono::hours(24) * days);
   {
-    WriteTxn txn(db_);
+    WriteTxn txn(stmts_.get());
     if (!txn.begin().ok()) return txn.begin();
     Status s = internal::PruneBefore(db_, cutoff, internal::FormatTime(now), &n);
     if (s.ok()) s = txn.Commit();

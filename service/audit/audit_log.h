@@ -48,6 +48,9 @@
 struct sqlite3;
 
 namespace dlp::audit {
+namespace internal {
+class StmtCache;
+}
 
 struct Incident {
   int64_t id = 0;            // assigned by Append: the incident's row in the chain
@@ -160,8 +163,9 @@ class AuditLog {
   std::string key_;        // 32 raw bytes; wiped on destruction
   Clock clock_;
   std::function<void(int64_t)> on_write_;
-  std::mutex mu_;          // guards db_ and the chain head
+  std::mutex mu_;          // guards db_, stmts_ and the chain head
   sqlite3* db_;
+  std::unique_ptr<internal::StmtCache> stmts_;  // db_'s statements, compiled once
   bool synchronous_full_ = true;  // what audit_schema.cc opened the connection with
 };
 

@@ -39,7 +39,41 @@ Status Exec(sqlite3* db, const char* sql) {
 Stmt::Stmt(sqlite3* db, const char* sql) : db_(db) {
   prepare_rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
 }
-Stmt::~Stmt() { sqlite3_finalize(stmt_); }
+Stmt::Stmt(StmtCache* cache, const std::string& sql) : db_(cache->db()), cached_(true) {
+  stmt_ = cache->Get(sql, &prepare_rc_);
+}
+Stmt::~Stmt() {
+  if (!cached_) {
+    sqlite3_finalize(stmt_);
+  } else if (stmt_ != nullptr) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
+}
+
+StmtCache::~StmtCache() {
+  for (auto& [sql, stmt] : stmts_) sqlite3_finalize(stmt);
+}
+
+sqlite3_stmt* StmtCache::Get(const std::string& sql, int* rc) {
+  *rc = SQLITE_OK;
+  if (auto it = stmts_.find(sql); it != stmts_.end()) return it->second;
+  sqlite3_stmt* stmt = nullptr;
+  *rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (*rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return nullptr;
+  }
+  stmts_.emplace(sql, stmt);
+  return stmt;
+}
+
+Status ExecCached(StmtCache* cache, const std::string& sql) {
+  Stmt st(cache, sql);
+  int rc = st.Step();
+  while (rc == SQLITE_ROW) rc = st.Step();
+  return rc == SQLITE_DONE ? Status::OK() : SqlStatus(cache->db(), rc, sql);
+}
 void Stmt::Bind(int i, std::string_view text) {
   sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT);
 }
