@@ -95,3 +95,50 @@ TEST_CASE("json parse: a 1 MiB paste with Vietnamese text and escapes comes thro
   REQUIRE(ParseMessage(R"({"op":"status"})", 64, &got) == ParseResult::kOk);
   CHECK(got["op"] == "status");
 }
+
+TEST_CASE("json parse: a request's text is kept out of its fields, meaning unchanged", "[ipc][json]") {
+  using dlp::ipc::ParseRequest;
+  using dlp::ipc::Request;
+  const std::string big(200 * 1024, 'x');  // past the reused parser: viewed in its own parser
+  const std::vector<std::string> inputs = {
+      R"({"v":1,"op":"scan","text":"Số CCCD 001099012345","id":7})",
+      R"({"v":1,"op":"scan","text":"a\nb\u0041\"","channel":"paste"})",
+      R"({"text":1,"text":"last wins"})",
+      R"({"text":"first","text":{"not":"a string"}})",
+      R"({"text":null})",
+      R"({"nested":{"text":"stays"}})",
+      R"({"op":"scan"})",
+      R"({"text":"x","huge":123456789012345678901234567890})",  // the nlohmann fallback
+      "{\"text\":\"bad \xff\"}",                                  // invalid UTF-8: refused
+      "{\"text\":\"" + big + "\",\"op\":\"scan\"}",
+      R"([1,2])",
+      R"({"text":"x","id":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]})",
+  };
+  for (const auto& in : inputs) {
+    INFO(in.substr(0, 120));
+    json want;
+    ParseResult want_r = ParseMessage(in, dlp::ipc::kMaxJsonDepth, &want);
+    for (bool padded : {false, true}) {
+      std::string buf = in + std::string(dlp::ipc::kParsePadding, '\0');
+      Request got;
+      ParseResult got_r =
+          ParseRequest(std::string_view(buf.data(), in.size()), padded, dlp::ipc::kMaxJsonDepth, &got);
+      REQUIRE(got_r == want_r);
+      if (got_r != ParseResult::kOk) {
+        CHECK(got.fields.is_null());
+        CHECK_FALSE(got.has_text());
+        continue;
+      }
+      json rebuilt = got.fields;
+      if (got.has_text()) {
+        CHECK_FALSE(got.fields.contains("text"));
+        rebuilt["text"] = std::string(got.text());
+      }
+      CHECK(rebuilt == want);
+    }
+  }
+  // The depth limit applies to the text as to any member.
+  Request r;
+  CHECK(ParseRequest(R"({"text":"x"})", false, 1, &r) == ParseResult::kTooDeep);
+  CHECK(ParseRequest(R"({"a":1})", false, 1, &r) == ParseResult::kTooDeep);
+}

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <set>
+#include <tuple>
+#include <unordered_map>
 
 #include "agentd/log.h"
 #include "ipc/framing.h"
@@ -34,6 +36,41 @@ std::string Join(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
+// One matched value for the fingerprint, "type:value" without building that string: an
+// aggregate's span can be most of a big paste.
+struct FingerprintPart {
+  std::string_view type, value;
+};
+
+// Orders parts as the strings "type:value" compare (bytewise, as std::string does).
+bool FingerprintPartLess(const FingerprintPart& a, const FingerprintPart& b) {
+  const std::string_view as[3] = {a.type, ":", a.value}, bs[3] = {b.type, ":", b.value};
+  size_t ai = 0, bi = 0, ao = 0, bo = 0;  // segment and offset in it
+  while (true) {
+    while (ai < 3 && ao == as[ai].size()) ++ai, ao = 0;
+    while (bi < 3 && bo == bs[bi].size()) ++bi, bo = 0;
+    if (ai == 3 || bi == 3) return ai == 3 && bi < 3;  // a prefix sorts first
+    size_t n = std::min(as[ai].size() - ao, bs[bi].size() - bo);
+    if (int c = std::char_traits<char>::compare(as[ai].data() + ao, bs[bi].data() + bo, n); c != 0)
+      return c < 0;
+    ao += n;
+    bo += n;
+  }
+}
+
+// The parts as "type:value" lines joined by newlines, built in one allocation.
+std::string JoinParts(const std::vector<FingerprintPart>& parts) {
+  size_t n = 0;
+  for (const auto& p : parts) n += p.type.size() + 1 + p.value.size() + 1;
+  std::string s;
+  s.reserve(n);
+  for (const auto& p : parts) {
+    if (!s.empty()) s += '\n';
+    s.append(p.type).append(1, ':').append(p.value);
+  }
+  return s;
+}
+
 }  // namespace
 
 json Handler::Error(const json& id, const std::string& code, const std::string& message) {
@@ -54,19 +91,52 @@ json BundleJson(const ActiveRules& r) {
 }
 
 json Handler::Handle(const json& req, const ipc::PeerIdentity& peer, const std::shared_ptr<Connection>& conn) {
-  json id = req.contains("id") ? req["id"] : json();
-  if (!req.contains("v") || !req["v"].is_number_integer())
-    return Error(id, "bad_request", "missing protocol version 'v'");
-  if (req["v"] != 1) {
-    json e = Error(id, "unsupported_version", "this service speaks protocol version 1");
-    e["supported"] = {1};
-    return e;
+  Answer a;
+  Dispatch(req, nullptr, peer, conn, &a);
+  return a.scanned ? ScanReplyJson(a.scan) : std::move(a.reply);
+}
+
+bool Handler::Handle(const ipc::Request& req, const ipc::PeerIdentity& peer,
+                     const std::shared_ptr<Connection>& conn, std::string* reply) {
+  std::string_view text = req.text();
+  Answer a;
+  Dispatch(req.fields, req.has_text() ? &text : nullptr, peer, conn, &a);
+  reply->clear();
+  if (a.scanned) {
+    WriteScanReply(a.scan, reply);
+    return true;
   }
-  if (!req.contains("op") || !req["op"].is_string()) return Error(id, "bad_request", "missing field 'op'");
+  // Replies may echo ids or names that are not valid UTF-8; never let that kill a connection.
+  *reply = a.reply.dump(-1, ' ', false, json::error_handler_t::replace);
+  return a.reply.contains("ok") && a.reply["ok"] == true;
+}
+
+void Handler::Dispatch(const json& req, const std::string_view* text, const ipc::PeerIdentity& peer,
+                       const std::shared_ptr<Connection>& conn, Answer* out) {
+  json& reply = out->reply;
+  json id = req.contains("id") ? req["id"] : json();
+  if (!req.contains("v") || !req["v"].is_number_integer()) {
+    reply = Error(id, "bad_request", "missing protocol version 'v'");
+    return;
+  }
+  if (req["v"] != 1) {
+    reply = Error(id, "unsupported_version", "this service speaks protocol version 1");
+    reply["supported"] = {1};
+    return;
+  }
+  if (!req.contains("op") || !req["op"].is_string()) {
+    reply = Error(id, "bad_request", "missing field 'op'");
+    return;
+  }
   const std::string op = req["op"];
-  json reply;
   clients_->Touch(conn.get());
-  if (op == "scan") reply = Scan(req, peer, conn.get());
+  if (op == "scan") {
+    reply = Scan(req, text, peer, conn.get(), out);
+    if (out->scanned) {
+      out->scan.id = std::move(id);
+      return;
+    }
+  }
   else if (op == "attachment") reply = Attachment(req, peer);
   else if (op == "decide") reply = Decide(req, peer);
   else if (op == "history") reply = History(req, peer);
@@ -79,21 +149,32 @@ json Handler::Handle(const json& req, const ipc::PeerIdentity& peer, const std::
     subs_->Add(conn);
     reply = {{"ok", true}, {"subscribed", true}};
   } else {
-    return Error(id, "unknown_op", "unknown operation '" + op + "'");
+    reply = Error(id, "unknown_op", "unknown operation '" + op + "'");
+    return;
   }
   if (reply.contains("ok") && reply["ok"] == false) {
     reply["id"] = id;
-    return reply;
+    return;
   }
   reply["v"] = 1;
   reply["id"] = id;
-  return reply;
 }
 
-json Handler::Scan(const json& req, const ipc::PeerIdentity& peer, const Connection* conn) {
+json Handler::Scan(const json& req, const std::string_view* text_field, const ipc::PeerIdentity& peer,
+                   const Connection* conn, Answer* out) {
   json err;
-  std::string text, channel, destination, app;
-  if (!GetString(req, "text", true, &text, &err) || !GetString(req, "channel", true, &channel, &err) ||
+  std::string channel, destination, app;
+  // The text is never copied: it is viewed in the parsed request (up to 16 MiB).
+  std::string_view text;
+  if (text_field != nullptr) {
+    text = *text_field;
+  } else {
+    auto it = req.find("text");
+    if (it == req.end()) return Error(req.value("id", json()), "bad_request", "missing field 'text'");
+    if (!it->is_string()) return Error(req.value("id", json()), "bad_request", "field 'text' must be a string");
+    text = it->get_ref<const std::string&>();
+  }
+  if (!GetString(req, "channel", true, &channel, &err) ||
       !GetString(req, "destination", true, &destination, &err) || !GetString(req, "app", false, &app, &err))
     return err;
   if (!kChannels.count(channel)) return Error(json(), "bad_request", "unknown channel '" + channel + "'");
@@ -103,45 +184,55 @@ json Handler::Scan(const json& req, const ipc::PeerIdentity& peer, const Connect
       return Error(json(), "bad_request", std::string("field '") + key + "' must be a boolean");
   bool redact = req.value("redact", false);
   bool record = !req.contains("record") || req["record"] != false;
-  auto rules = bundles_->Active();
+  out->rules = bundles_->Active();
+  const ActiveRules& rules = *out->rules;
   ScanOptions so;
   so.destination = destination;
-  ScanResult r;
+  ScanResult& r = out->result;
   dlp::Status st;
-  if (!pool_->RunAndWait([&] { st = rules->engine->Scan(text, so, &r); }))
-    return Error(json(), "busy", "the agent is saturated; try again");
+  bool ran = pool_->RunAndWait([&] {
+    try {
+      st = rules.engine->Scan(text, so, &r);
+    } catch (const std::exception& e) {  // e.g. out of memory: an error, never a silent "allow"
+      st = dlp::Status::Internal(std::string("scan failed: ") + e.what());
+    }
+  });
+  if (!ran) return Error(json(), "busy", "the agent is saturated; try again");
   if (!st.ok()) return Error(json(), "internal", st.ToString());
-  const RulePack& pack = rules->engine->pack();
-  json findings = json::array();
+  const RulePack& pack = rules.engine->pack();
+  ScanReply& reply = out->scan;
+  reply.findings.reserve(r.findings.size());
   bool any = false;
   audit::Incident inc;
-  std::vector<std::string> fingerprint_parts, masked;
+  std::vector<FingerprintPart> fingerprint_parts;
+  std::vector<std::string> masked;
   std::set<std::string> types;
+  // Names by rule id: a big paste has hundreds of findings of a few rules.
+  std::unordered_map<std::string_view, std::pair<std::string_view, std::string_view>> names;
   for (const auto& f : r.findings) {
-    json j = {{"rule", f.rule_id}, {"type", f.type}, {"severity", std::string(SeverityName(f.severity))},
-              {"start", f.start}, {"end", f.end}, {"masked", f.masked}};
-    auto [name_vi, name_en] = RuleNames(pack, f);
-    j["name_vi"] = name_vi;
-    j["name_en"] = name_en;
-    findings.push_back(std::move(j));
+    auto known = names.find(f.rule_id);
+    if (known == names.end()) known = names.emplace(f.rule_id, RuleNameViews(pack, f)).first;
+    reply.findings.push_back({f.rule_id, f.type, SeverityName(f.severity), f.masked,
+                              known->second.first, known->second.second, f.start, f.end});
     if (f.severity == Severity::kInfo) continue;
     any = true;
     inc.rules.push_back(f.rule_id);
     types.insert(f.type);
     masked.push_back(f.masked);
-    if (f.end <= text.size()) fingerprint_parts.push_back(f.type + ":" + text.substr(f.start, f.end - f.start));
+    if (f.end <= text.size()) fingerprint_parts.push_back({f.type, text.substr(f.start, f.end - f.start)});
   }
-  json reply = {{"ok", true}, {"action", std::string(ActionName(r.action))}, {"group", r.group},
-                {"findings", findings}, {"justifying", r.justifying},
-                {"message", VerdictMessage(r, pack)},
-                {"may_override", r.action == Action::kWarn},
-                {"needs_justification", r.action == Action::kWarn},
-                {"bundle", {{"name", rules->name}, {"version", rules->version}}}};
-  if (redact) reply["redacted"] = Redact(text, r);
+  reply.action = std::string(ActionName(r.action));
+  reply.group = r.group;
+  reply.justifying = r.justifying;
+  std::tie(reply.message_vi, reply.message_en) = VerdictTexts(r, pack);
+  reply.may_override = reply.needs_justification = r.action == Action::kWarn;
+  reply.bundle_name = rules.name;
+  reply.bundle_version = rules.version;
+  if (redact) reply.redacted = Redact(text, r);
   if (record && any) {
     // The fingerprint is a keyed hash of the matched values: repeats can be correlated in the
     // audit log without the values ever being stored.
-    std::sort(fingerprint_parts.begin(), fingerprint_parts.end());
+    std::sort(fingerprint_parts.begin(), fingerprint_parts.end(), FingerprintPartLess);
     inc.uid = peer.uid;
     inc.user = peer.user;
     inc.host = info_.host;
@@ -152,16 +243,17 @@ json Handler::Scan(const json& req, const ipc::PeerIdentity& peer, const Connect
     inc.types.assign(types.begin(), types.end());
     inc.count = static_cast<int>(inc.rules.size());
     inc.masked = Join(masked, "; ");
-    inc.fingerprint = audit_->Fingerprint(Join(fingerprint_parts, "\n"));
-    inc.bundle = rules->name + " " + std::to_string(rules->version);
-    if (Record(&inc, peer)) reply["incident"] = inc.id;
+    inc.fingerprint = audit_->Fingerprint(JoinParts(fingerprint_parts));
+    inc.bundle = rules.name + " " + std::to_string(rules.version);
+    if (Record(&inc, peer)) reply.incident = inc.id;
   }
   std::string origin = clients_->OriginOf(conn);
   LogInfo("scan uid=" + std::to_string(peer.uid) + " channel=" + channel + " group=" + r.group +
           (origin.empty() ? "" : " origin=" + origin) +
           " action=" + std::string(ActionName(r.action)) + " rules=" + Join(inc.rules, ",") +
-          (reply.contains("incident") ? " incident=" + std::to_string(inc.id) : ""));
-  return reply;
+          (reply.incident ? " incident=" + std::to_string(inc.id) : ""));
+  out->scanned = true;
+  return json();
 }
 
 bool Handler::Record(audit::Incident* inc, const ipc::PeerIdentity& peer) {
@@ -172,8 +264,9 @@ bool Handler::Record(audit::Incident* inc, const ipc::PeerIdentity& peer) {
     LogError("audit append failed: " + s.ToString());
     return false;
   }
-  subs_->Publish(peer.uid, json({{"v", 1}, {"event", "incident"}, {"incident", IncidentJson(*inc)}})
-                               .dump(-1, ' ', false, json::error_handler_t::replace));
+  if (subs_->AnyFor(peer.uid))
+    subs_->Publish(peer.uid, json({{"v", 1}, {"event", "incident"}, {"incident", IncidentJson(*inc)}})
+                                 .dump(-1, ' ', false, json::error_handler_t::replace));
   return true;
 }
 

@@ -7,6 +7,11 @@
 
 namespace dlp::agentd {
 std::pair<std::string, std::string> RuleNames(const RulePack& pack, const Finding& f) {
+  auto [vi, en] = RuleNameViews(pack, f);
+  return {std::string(vi), std::string(en)};
+}
+
+std::pair<std::string_view, std::string_view> RuleNameViews(const RulePack& pack, const Finding& f) {
   for (const auto& r : pack.rules)
     if (r.id == f.rule_id) return {r.name_vi, r.name_en};
   for (const auto& a : pack.aggregates)
@@ -15,24 +20,28 @@ std::pair<std::string, std::string> RuleNames(const RulePack& pack, const Findin
 }
 
 nlohmann::json VerdictMessage(const ScanResult& r, const RulePack& pack) {
+  auto [vi, en] = VerdictTexts(r, pack);
+  return {{"vi", std::move(vi)}, {"en", std::move(en)}};
+}
+
+std::pair<std::string, std::string> VerdictTexts(const ScanResult& r, const RulePack& pack) {
   if (r.action == Action::kAllow || r.justifying.empty())
-    return {{"vi", "Không phát hiện nội dung cần bảo vệ."},
-            {"en", "Nothing that needs protection was found."}};
+    return {"Không phát hiện nội dung cần bảo vệ.", "Nothing that needs protection was found."};
   auto [vi, en] = RuleNames(pack, r.findings[r.justifying.front()]);
   size_t more = r.justifying.size() - 1;
   std::string vi_more = more ? " và " + std::to_string(more) + " phát hiện khác" : "";
   std::string en_more = more ? " and " + std::to_string(more) + " more finding(s)" : "";
   if (r.action == Action::kBlock)
-    return {{"vi", "Đã chặn: nội dung có " + vi + vi_more +
-                       ". Theo quy định, không được đưa thông tin này lên nền tảng AI công cộng."},
-            {"en", "Blocked: the content contains " + en + en_more +
-                       ". Policy forbids giving this to a public AI platform."}};
-  return {{"vi", "Cảnh báo: nội dung có " + vi + vi_more +
-                     ". Hãy xác định độ mật trước khi gửi; chỉ tiếp tục nếu chắc chắn được phép và "
-                     "ghi rõ lý do."},
-          {"en", "Warning: the content contains " + en + en_more +
-                     ". Classify it before sending; continue only if you are sure it is allowed, "
-                     "and give a reason."}};
+    return {"Đã chặn: nội dung có " + vi + vi_more +
+                ". Theo quy định, không được đưa thông tin này lên nền tảng AI công cộng.",
+            "Blocked: the content contains " + en + en_more +
+                ". Policy forbids giving this to a public AI platform."};
+  return {"Cảnh báo: nội dung có " + vi + vi_more +
+              ". Hãy xác định độ mật trước khi gửi; chỉ tiếp tục nếu chắc chắn được phép và "
+              "ghi rõ lý do.",
+          "Warning: the content contains " + en + en_more +
+              ". Classify it before sending; continue only if you are sure it is allowed, "
+              "and give a reason."};
 }
 
 nlohmann::json UnscannableMessage(Action action, const std::string& file_name) {

@@ -19,15 +19,21 @@ namespace {
 
 using nlohmann::json;
 
+// A connection keeps its frame buffer between requests up to this size (pastes of a few KiB).
+constexpr size_t kKeptFrameBytes = 256 * 1024;
 
-void Reply(Connection& c, const json& reply) {
+void ReplyBytes(Connection& c, std::string_view bytes) {
   std::lock_guard<std::mutex> lock(c.write_mu);
   if (c.dead) return;
-  // Replies may echo ids or names that are not valid UTF-8; never let that kill a connection.
-  if (!ipc::WriteFrame(c.fd, reply.dump(-1, ' ', false, json::error_handler_t::replace)).ok()) {
+  if (!ipc::WriteFrame(c.fd, bytes).ok()) {
     c.dead = true;
     shutdown(c.fd, SHUT_RDWR);
   }
+}
+
+void Reply(Connection& c, const json& reply) {
+  // Replies may echo ids or names that are not valid UTF-8; never let that kill a connection.
+  ReplyBytes(c, reply.dump(-1, ' ', false, json::error_handler_t::replace));
 }
 
 }  // namespace
@@ -98,7 +104,12 @@ void Server::Serve(int fd) {
     ++per_user_[peer.uid];
   }
   bool subscribed = false;
+  ipc::FrameBuffer frame;  // reused: a small request costs no allocation
+  std::string reply;
   while (!stop_ && !conn->dead) {
+    // A big paste's buffer is not kept while the connection idles.
+    frame.Shrink(kKeptFrameBytes);
+    if (reply.capacity() > kKeptFrameBytes) std::string().swap(reply);
     // Wait for the next request; subscribers may stay silent for as long as they like. A
     // subscriber whose event could not be written is shut down by the delivery thread, which
     // wakes this poll with a hang-up.
@@ -106,8 +117,7 @@ void Server::Serve(int fd) {
     int r = poll(p, 2, subscribed ? -1 : opt_.idle_timeout_ms);
     if (r < 0 && errno == EINTR) continue;
     if (r <= 0 || p[1].revents != 0) break;
-    std::string payload;
-    ipc::FrameStatus st = ipc::ReadFrame(fd, ipc::kMaxRequestBytes, opt_.frame_timeout_ms, &payload);
+    ipc::FrameStatus st = ipc::ReadFrame(fd, ipc::kMaxRequestBytes, opt_.frame_timeout_ms, &frame);
     if (st == ipc::FrameStatus::kClosed) break;
     if (st == ipc::FrameStatus::kTooLarge) {
       Reply(*conn, Handler::Error(json(), "too_large",
@@ -120,8 +130,8 @@ void Server::Serve(int fd) {
                                                                 ipc::FrameStatusName(st) + ")"));
       break;
     }
-    json req;
-    ipc::ParseResult parsed = ipc::ParseMessage(payload, ipc::kMaxJsonDepth, &req);
+    ipc::Request req;
+    ipc::ParseResult parsed = ipc::ParseRequest(frame.view(), /*padded=*/true, ipc::kMaxJsonDepth, &req);
     if (parsed == ipc::ParseResult::kNotJson) {
       Reply(*conn, Handler::Error(json(), "not_json", "a request must be one JSON object"));
       break;
@@ -131,11 +141,11 @@ void Server::Serve(int fd) {
                                   "request nested deeper than " + std::to_string(ipc::kMaxJsonDepth) + " levels"));
       continue;
     }
-    json reply = handler_->Handle(req, peer, conn);
-    Reply(*conn, reply);
+    bool ok = handler_->Handle(req, peer, conn, &reply);
+    ReplyBytes(*conn, reply);
     // Comparisons, not value(): value() throws when the field has another type.
-    if (req.contains("op") && req["op"] == "subscribe" && reply.contains("ok") && reply["ok"] == true)
-      subscribed = true;
+    const json& fields = req.fields;
+    if (ok && fields.contains("op") && fields["op"] == "subscribe") subscribed = true;
   }
   subs_->Remove(conn.get());
   handler_->Closed(conn.get());

@@ -62,21 +62,57 @@ std::string EncodeFrame(std::string_view payload) {
   return out;
 }
 
-FrameStatus ReadFrame(int fd, uint32_t max_bytes, int timeout_ms, std::string* payload) {
+// The length prefix: kOk with *n, or the status to return.
+static FrameStatus ReadLength(int fd, uint32_t max_bytes, int timeout_ms, uint32_t* n) {
   char len[4];
   long r = ReadExactly(fd, len, 4, timeout_ms);
   if (r == 0) return FrameStatus::kClosed;
   if (r == -1) return FrameStatus::kTruncated;
   if (r == -3) return FrameStatus::kTimeout;
   if (r < 0) return FrameStatus::kError;
-  uint32_t n = DecodeLength(len);
-  if (n > max_bytes) return FrameStatus::kTooLarge;
-  payload->assign(n, '\0');
+  *n = DecodeLength(len);
+  if (*n > max_bytes) return FrameStatus::kTooLarge;
+  return FrameStatus::kOk;
+}
+
+static FrameStatus ReadBody(int fd, char* out, uint32_t n, int timeout_ms) {
   if (n == 0) return FrameStatus::kOk;
-  r = ReadExactly(fd, payload->data(), n, timeout_ms);
+  long r = ReadExactly(fd, out, n, timeout_ms);
   if (r == n) return FrameStatus::kOk;
   if (r == -3) return FrameStatus::kTimeout;
   return r == -2 ? FrameStatus::kError : FrameStatus::kTruncated;
+}
+
+FrameStatus ReadFrame(int fd, uint32_t max_bytes, int timeout_ms, std::string* payload) {
+  uint32_t n = 0;
+  FrameStatus st = ReadLength(fd, max_bytes, timeout_ms, &n);
+  if (st != FrameStatus::kOk) return st;
+  payload->assign(n, '\0');
+  return ReadBody(fd, payload->data(), n, timeout_ms);
+}
+
+char* FrameBuffer::Prepare(size_t n) {
+  if (n + kPadding > capacity_) {
+    data_.reset();  // before allocating the new one: never both at once
+    data_.reset(new char[n + kPadding]);
+    capacity_ = n + kPadding;
+  }
+  size_ = n;
+  std::memset(data_.get() + n, 0, kPadding);
+  return data_.get();
+}
+
+void FrameBuffer::Shrink(size_t keep) {
+  if (capacity_ <= keep) return;
+  data_.reset();
+  size_ = capacity_ = 0;
+}
+
+FrameStatus ReadFrame(int fd, uint32_t max_bytes, int timeout_ms, FrameBuffer* payload) {
+  uint32_t n = 0;
+  FrameStatus st = ReadLength(fd, max_bytes, timeout_ms, &n);
+  if (st != FrameStatus::kOk) return st;
+  return ReadBody(fd, payload->Prepare(n), n, timeout_ms);
 }
 
 Status WriteFrame(int fd, std::string_view payload) {

@@ -5,7 +5,9 @@
 #ifndef DLP_SERVICE_IPC_FRAMING_H_
 #define DLP_SERVICE_IPC_FRAMING_H_
 
+#include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -30,6 +32,26 @@ std::string EncodeFrame(std::string_view payload);
 // Blocking read of one frame from `fd`, waiting at most `timeout_ms` (-1: forever) for each
 // chunk of bytes, so a peer that stalls mid-frame is dropped instead of holding a thread.
 FrameStatus ReadFrame(int fd, uint32_t max_bytes, int timeout_ms, std::string* payload);
+// A frame's payload followed by kPadding zero bytes, the slack simdjson reads past the end of a
+// document (ipc::ParseRequest with padded=true); without it the parser copies every message.
+// Reused from frame to frame, so small messages cost no allocation.
+class FrameBuffer {
+ public:
+  static constexpr size_t kPadding = 64;
+  std::string_view view() const { return {data_.get(), size_}; }
+  // Room for n payload bytes (contents unspecified) and the zeroed padding after them.
+  char* Prepare(size_t n);
+  // Frees the storage if it is larger than `keep` bytes (after a big paste).
+  void Shrink(size_t keep);
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, capacity_ = 0;
+};
+
+// ReadFrame into a FrameBuffer; the same statuses.
+FrameStatus ReadFrame(int fd, uint32_t max_bytes, int timeout_ms, FrameBuffer* payload);
+
 // Writes one frame, all of it, or fails (a peer that stops reading times out via SO_SNDTIMEO).
 Status WriteFrame(int fd, std::string_view payload);
 

@@ -3,6 +3,7 @@
 #include <simdjson.h>
 
 #include <cstdint>
+#include <memory>
 
 #include "ipc/json_depth.h"
 
@@ -77,15 +78,46 @@ ParseResult Slow(std::string_view payload, size_t max_depth, json* out) {
   return ParseResult::kOk;
 }
 
-}  // namespace
+// Where "text" goes when the caller wants it kept out of the object (ParseRequest).
+struct TextSink {
+  bool found = false;
+  std::string_view view;
+};
 
-ParseResult ParseMessage(std::string_view payload, size_t max_depth, json* out) {
+// The root object; with a sink, a "text" member whose value is a string is left out of *out.
+bool ConvertRoot(simdjson::dom::object root, size_t max_depth, json* out, TextSink* sink) {
+  *out = json::object();
+  for (auto field : root) {
+    if (sink && field.key == "text") {
+      if (2 > max_depth) return false;  // as Convert would say of any member
+      if (field.value.type() == simdjson::dom::element_type::STRING) {
+        sink->found = true;
+        sink->view = std::string_view(field.value.get_string().value_unsafe());
+        out->erase("text");  // an earlier duplicate: the last one wins
+        continue;
+      }
+      sink->found = false;
+    }
+    json v;
+    if (!Convert(field.value, 2, max_depth, &v)) return false;
+    (*out)[std::string(field.key)] = std::move(v);
+  }
+  return true;
+}
+
+ParseResult Parse(std::string_view payload, bool padded, size_t max_depth, json* out,
+                  TextSink* sink, std::shared_ptr<simdjson::dom::parser>* keep) {
   // parse() sizes the parser's buffers on first use (depth limit: simdjson's default, 1024).
   thread_local simdjson::dom::parser reused(kReusedParserMax);
-  simdjson::dom::parser large;
-  simdjson::dom::parser* parser = payload.size() > kReusedParserMax ? &large : &reused;
+  std::shared_ptr<simdjson::dom::parser> large;
+  simdjson::dom::parser* parser = &reused;
+  if (payload.size() > kReusedParserMax) {
+    large = std::make_shared<simdjson::dom::parser>();
+    parser = large.get();
+  }
+  static_assert(kParsePadding >= simdjson::SIMDJSON_PADDING);
   simdjson::dom::element doc;
-  simdjson::error_code err = parser->parse(payload.data(), payload.size()).get(doc);
+  simdjson::error_code err = parser->parse(payload.data(), payload.size(), !padded).get(doc);
   if (err == simdjson::DEPTH_ERROR) {
     // Valid or not, deeper than anything the protocol allows; nlohmann would take it apart
     // recursively, so it is not handed over.
@@ -104,11 +136,42 @@ ParseResult ParseMessage(std::string_view payload, size_t max_depth, json* out) 
     return ParseResult::kNotJson;
   }
   json converted;
-  if (!Convert(doc, 1, max_depth, &converted)) {
+  if (!ConvertRoot(doc.get_object().value_unsafe(), max_depth, &converted, sink)) {
     *out = nullptr;
+    if (sink) *sink = TextSink();
     return ParseResult::kTooDeep;
   }
   *out = std::move(converted);
+  if (keep) *keep = std::move(large);
+  return ParseResult::kOk;
+}
+
+}  // namespace
+
+ParseResult ParseMessage(std::string_view payload, size_t max_depth, json* out) {
+  return Parse(payload, /*padded=*/false, max_depth, out, nullptr, nullptr);
+}
+
+ParseResult ParseRequest(std::string_view payload, bool padded, size_t max_depth, Request* out) {
+  *out = Request();
+  TextSink sink;
+  std::shared_ptr<simdjson::dom::parser> parser;
+  ParseResult r = Parse(payload, padded, max_depth, &out->fields, &sink, &parser);
+  if (r != ParseResult::kOk) return r;
+  if (sink.found) {
+    out->has_text_ = true;
+    if (parser) {  // the text stays in the large parser's string buffer, which the request keeps
+      out->text_ = sink.view;
+      out->keep_ = std::move(parser);
+    } else {  // the thread's parser is reused by the next message: copy (a small text)
+      out->owned_.assign(sink.view);
+    }
+  } else if (auto it = out->fields.find("text"); it != out->fields.end() && it->is_string()) {
+    // The nlohmann fallback (Slow) parsed the whole message.
+    out->owned_ = std::move(it->get_ref<std::string&>());
+    out->fields.erase(it);
+    out->has_text_ = true;
+  }
   return ParseResult::kOk;
 }
 
