@@ -4,10 +4,12 @@
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstring>
 #include <dirent.h>
 #include <filesystem>
@@ -34,16 +36,6 @@ int Connect(const std::string& path) {
   return fd;
 }
 
-bool WriteAll(int fd, const char* p, size_t n) {
-  while (n > 0) {
-    ssize_t w = write(fd, p, n);
-    if (w <= 0) return false;
-    p += w;
-    n -= size_t(w);
-  }
-  return true;
-}
-
 bool ReadAll(int fd, char* p, size_t n) {
   while (n > 0) {
     ssize_t r = read(fd, p, n);
@@ -54,12 +46,34 @@ bool ReadAll(int fd, char* p, size_t n) {
   return true;
 }
 
-// One request and its reply (4-byte little-endian length + JSON, service/PROTOCOL.md).
-bool Call(int fd, const std::string& request, std::string* reply) {
-  uint32_t n = uint32_t(request.size());
+// Sends a whole frame with one writev (the length prefix and the payload together, as
+// dlp-nmhost and dlp-agentctl send one buffer): two writes would let the service wake up for the
+// 4-byte prefix alone and then go back to sleep, a cost no real client imposes.
+bool WriteFrame(int fd, const std::string& payload) {
+  uint32_t n = uint32_t(payload.size());
   unsigned char len[4] = {uint8_t(n), uint8_t(n >> 8), uint8_t(n >> 16), uint8_t(n >> 24)};
-  if (!WriteAll(fd, reinterpret_cast<char*>(len), 4) || !WriteAll(fd, request.data(), n))
-    return false;
+  iovec iov[2] = {{len, 4}, {const_cast<char*>(payload.data()), payload.size()}};
+  size_t total = 4 + payload.size(), sent = 0;
+  while (sent < total) {
+    ssize_t w = writev(fd, iov, 2);
+    if (w <= 0) return false;
+    sent += size_t(w);
+    for (iovec& v : iov) {  // skip what was written
+      size_t k = std::min(v.iov_len, size_t(w));
+      v.iov_base = static_cast<char*>(v.iov_base) + k;
+      v.iov_len -= k;
+      w -= ssize_t(k);
+    }
+  }
+  return true;
+}
+
+// One request and its reply (4-byte little-endian length + JSON, service/PROTOCOL.md), timed by
+// the caller from the first byte sent to the last byte of the verdict received.
+bool Call(int fd, const std::string& request, std::string* reply) {
+  if (!WriteFrame(fd, request)) return false;
+  unsigned char len[4];
+  uint32_t n;
   if (!ReadAll(fd, reinterpret_cast<char*>(len), 4)) return false;
   n = uint32_t(len[0]) | uint32_t(len[1]) << 8 | uint32_t(len[2]) << 16 | uint32_t(len[3]) << 24;
   reply->resize(n);
