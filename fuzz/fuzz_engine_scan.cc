@@ -32,14 +32,19 @@ void Check(bool ok, const char* what) {
 }
 
 void CheckView(const dlp::NormalizedView& v, size_t input_size) {
-  Check(v.src_begin.size() == v.text.size() && v.src_end.size() == v.text.size(), "map sizes");
+  Check(v.text.empty() || (!v.pieces.empty() && v.pieces[0].view == 0), "map starts at view 0");
   uint64_t last_begin = 0;
   for (size_t i = 0; i < v.text.size(); ++i) {
-    Check(v.src_begin[i] <= v.src_end[i], "view byte maps to an inverted span");
-    Check(v.src_end[i] <= input_size, "view byte maps past the input");
-    Check(v.src_begin[i] >= last_begin, "view offsets go backwards");
-    last_begin = v.src_begin[i];
+    const uint64_t begin = v.OriginalBegin(i), end = v.OriginalEnd(i + 1);
+    Check(begin < end, "view byte maps to an empty or inverted span");
+    Check(end <= input_size, "view byte maps past the input");
+    Check(begin >= last_begin, "view offsets go backwards");
+    // The first byte of a segment is where FromOriginal lands for the segment's start.
+    Check((i > 0 && begin == last_begin) || v.FromOriginal(begin) == i,
+          "FromOriginal disagrees with OriginalBegin");
+    last_begin = begin;
   }
+  Check(v.FromOriginal(input_size + 1) == v.text.size(), "FromOriginal past the input");
 }
 
 }  // namespace

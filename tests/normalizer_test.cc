@@ -3,8 +3,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace dlp {
@@ -23,9 +25,15 @@ const Normalizer& TheNormalizer() {
 NormalizedView View(std::string_view input, ViewKind kind, uint64_t base = 0) {
   NormalizedView v;
   TheNormalizer().Normalize(input, kind, base, &v);
-  REQUIRE(v.src_begin.size() == v.text.size());
-  REQUIRE(v.src_end.size() == v.text.size());
+  REQUIRE((v.text.empty() || (!v.pieces.empty() && v.pieces[0].view == 0)));
   return v;
+}
+
+// The original span of every view byte, read through the map's accessors.
+std::vector<std::pair<uint64_t, uint64_t>> Spans(const NormalizedView& v) {
+  std::vector<std::pair<uint64_t, uint64_t>> spans;
+  for (size_t i = 0; i < v.text.size(); ++i) spans.push_back({v.OriginalBegin(i), v.OriginalEnd(i + 1)});
+  return spans;
 }
 std::string Exact(std::string_view s) { return View(s, ViewKind::kExact).text; }
 std::string Loose(std::string_view s) { return View(s, ViewKind::kLoose).text; }
@@ -39,7 +47,7 @@ TEST_CASE("Empty input appends nothing", "[normalizer]") {
   for (ViewKind kind : {ViewKind::kExact, ViewKind::kLoose}) {
     NormalizedView v = View("", kind);
     CHECK(v.text.empty());
-    CHECK(v.src_begin.empty());
+    CHECK(v.pieces.empty());
   }
 }
 
@@ -49,9 +57,10 @@ TEST_CASE("ASCII passes through both views byte for byte", "[normalizer]") {
     NormalizedView v = View(s, kind);
     CHECK(v.text == s);
     for (size_t i = 0; i < s.size(); ++i) {
-      CHECK(v.src_begin[i] == i);
-      CHECK(v.src_end[i] == i + 1);
+      CHECK(v.OriginalBegin(i) == i);
+      CHECK(v.OriginalEnd(i + 1) == i + 1);
     }
+    CHECK(v.pieces.size() == 1);  // one copy stretch
   }
 }
 
@@ -165,6 +174,65 @@ TEST_CASE("Offsets include the base offset and Normalize appends", "[normalizer]
   CHECK(v.OriginalEnd(5) == 1009);
 }
 
+TEST_CASE("Every view byte maps to its whole segment", "[normalizer]") {
+  // Loose: "Đ" is one byte from two, the zero-width space leaves a gap, "ậ" one byte from three.
+  const std::string s = "\u0110a\u200Bb m\u1EADt";
+  const NormalizedView lo = View(s, ViewKind::kLoose, 10);
+  REQUIRE(lo.text == "Dab mat");
+  const std::vector<std::pair<uint64_t, uint64_t>> want_lo = {
+      {10, 12}, {12, 13}, {16, 17}, {17, 18}, {18, 19}, {19, 22}, {22, 23}};
+  CHECK(Spans(lo) == want_lo);
+  // Exact: NFC-stable letters keep all their bytes mapped to the letter; "e" + U+0301 composes
+  // to "é" (two bytes from three).
+  const std::string t = "\u1EADe\u0301x";
+  const NormalizedView ex = View(t, ViewKind::kExact);
+  REQUIRE(ex.text == "\u1EAD\u00E9x");
+  const std::vector<std::pair<uint64_t, uint64_t>> want_ex = {
+      {0, 3}, {0, 3}, {0, 3}, {3, 6}, {3, 6}, {6, 7}};
+  CHECK(Spans(ex) == want_ex);
+  CHECK(ex.FromOriginal(0) == 0);
+  CHECK(ex.FromOriginal(1) == 3);  // the first byte whose segment starts at or after 1
+  CHECK(ex.FromOriginal(4) == 5);
+  CHECK(ex.FromOriginal(7) == 6);
+  CHECK(lo.FromOriginal(13) == 2);  // the zero-width space's bytes: the next byte kept
+}
+
+// FromOriginal must be the first byte whose original begin is >= the offset, and trimming the
+// front (anywhere, also inside a segment) must leave every remaining byte's span unchanged and
+// let the view grow on as if it had not been trimmed.
+TEST_CASE("FromOriginal and TrimFront agree with the per-byte spans", "[normalizer]") {
+  const std::string text =
+      "Tài liệu TO\u0302\u0301I MA\u0323\u0302T đường\u200B\u200BĐinh\xFF\xE1\xBB"
+      "x\U0001F600 \uFDFA \uFF76\uFF9E \u1112\u1161\u11AB ТОІ\u00AD\u3000ok";
+  const std::string more = " m\u1EADt\u200B\U0001F600 a\u0301";
+  for (ViewKind kind : {ViewKind::kExact, ViewKind::kLoose}) {
+    const NormalizedView v = View(text, kind, 100);
+    const auto spans = Spans(v);
+    std::vector<uint64_t> begins;
+    for (const auto& sp : spans) begins.push_back(sp.first);
+    for (uint64_t o = 0; o <= 100 + text.size() + 1; ++o) {
+      const size_t want = std::lower_bound(begins.begin(), begins.end(), o) - begins.begin();
+      INFO("orig " << o);
+      REQUIRE(v.FromOriginal(o) == want);
+    }
+    NormalizedView grown = v;
+    TheNormalizer().Normalize(more, kind, 100 + text.size(), &grown);
+    const auto grown_spans = Spans(grown);
+    for (size_t cut = 0; cut <= v.text.size(); ++cut) {
+      INFO("cut " << cut);
+      NormalizedView t = v;
+      t.TrimFront(cut);
+      REQUIRE(t.text == v.text.substr(cut));
+      REQUIRE((t.text.empty() || t.pieces[0].view == 0));
+      REQUIRE(Spans(t) == std::vector(spans.begin() + cut, spans.end()));
+      for (uint64_t o = 95; o <= 100 + text.size() + 1; ++o)
+        REQUIRE(t.FromOriginal(o) == std::max(v.FromOriginal(o), cut) - cut);
+      TheNormalizer().Normalize(more, kind, 100 + text.size(), &t);
+      REQUIRE(Spans(t) == std::vector(grown_spans.begin() + cut, grown_spans.end()));
+    }
+  }
+}
+
 TEST_CASE("SafeCut never splits a character or its combining marks", "[normalizer]") {
   const Normalizer& n = TheNormalizer();
   CHECK(n.SafeCut("abc def", true) == 7);
@@ -207,8 +275,8 @@ TEST_CASE("Chunks cut with SafeCut give the same views as one call", "[normalize
       TheNormalizer().Normalize(text.substr(cut), kind, 7 + cut, &parts);
       INFO("split " << split << " cut " << cut);
       REQUIRE(parts.text == whole.text);
-      REQUIRE(parts.src_begin == whole.src_begin);
-      REQUIRE(parts.src_end == whole.src_end);
+      REQUIRE(parts.pieces == whole.pieces);  // the encoding does not depend on chunking
+      REQUIRE(Spans(parts) == Spans(whole));
     }
   }
   }

@@ -82,89 +82,116 @@ struct Decoded {
   return i;
 }
 
-// Appends bytes and their source spans to a view through raw pointers, so the ASCII loop is
-// plain stores with no per-byte capacity check. The offset arrays take 16 bytes per output byte,
-// so memory traffic is what this costs: capacity is reserved for the whole input up front (no
-// reallocation, no page touched yet), and the arrays are grown in small steps just ahead of the
-// writes without being zero-filled (OffsetMap's allocator), so each byte is written once.
+// The number of bytes of the UTF-8 sequence that starts with lead byte `c` (views are valid
+// UTF-8, so `c` is never a continuation byte).
+[[gnu::always_inline]] inline size_t Utf8Length(char c) {
+  const auto b = static_cast<uint8_t>(c);
+  return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4;
+}
+
+// Appends bytes and their segments to a view through raw pointers, so the ASCII loop is plain
+// stores with no per-byte capacity check. Capacity is reserved for the whole input up front (no
+// reallocation, no page touched yet), and the text and the pieces are grown in small steps just
+// ahead of the writes, the pieces without being zero-filled (UninitAllocator).
+//
+// Pieces (see NormalizedView): a segment whose view bytes are one code point as long as its
+// original bytes is "copy" and costs nothing unless it does not start where the copy stretch
+// expects (then an anchor piece restarts the stretch); any other segment is a piece. Both the
+// fast path and the segment loop classify segments by this one rule, so the map does not depend
+// on which of them produced a segment.
 class ViewWriter {
  public:
-  ViewWriter(NormalizedView* view, size_t expected) : v_(*view), size_(view->text.size()) {
+  static constexpr uint64_t kNoOrig = UINT64_MAX;  // an empty view: the first copy byte anchors
+
+  ViewWriter(NormalizedView* view, size_t expected)
+      : v_(*view), size_(view->text.size()), npieces_(view->pieces.size()) {
     limit_ = size_;
+    plimit_ = npieces_;
     const size_t want = size_ + expected;
     if (v_.text.capacity() < want) v_.text.reserve(want);
-    if (v_.src_begin.capacity() < want) v_.src_begin.reserve(want);
-    if (v_.src_end.capacity() < want) v_.src_end.reserve(want);
+    // At most one piece per input byte (each segment adds one at most).
+    if (v_.pieces.capacity() < npieces_ + expected) v_.pieces.reserve(npieces_ + expected);
+    if (npieces_ > 0) {
+      const ViewPiece& last = v_.pieces[npieces_ - 1];
+      next_orig_ = last.orig + last.olen + (size_ - last.view - last.vlen);
+    }
   }
   ~ViewWriter() {
     v_.text.resize(size_);
-    v_.src_begin.resize(size_);
-    v_.src_end.resize(size_);
+    v_.pieces.resize(npieces_);
   }
   void Ensure(size_t extra) {
     if (size_ + extra > limit_) Extend(extra);
   }
+  void EnsurePieces(size_t extra) {
+    if (npieces_ + extra > plimit_) ExtendPieces(extra);
+  }
   [[gnu::always_inline]] void Put(std::string_view s, uint64_t begin, uint64_t end) {
+    if (s.empty()) return;  // a segment that vanished from this view leaves no trace in it
     Ensure(s.size());
+    EnsurePieces(1);
+    if (s.size() == end - begin && Utf8Length(s[0]) == s.size()) {
+      Copy(begin, s.size());
+    } else {
+      pieces_[npieces_++] = ViewPiece{begin, size_, static_cast<uint32_t>(s.size()),
+                                      static_cast<uint32_t>(end - begin)};
+      next_orig_ = end;
+    }
     if (s.size() == 1) {  // every letter of Vietnamese in the loose view
-      text_[size_] = s[0];
-      begin_[size_] = begin;
-      end_[size_++] = end;
+      text_[size_++] = s[0];
       return;
     }
-    for (size_t k = 0; k < s.size(); ++k) {
-      text_[size_ + k] = s[k];
-      begin_[size_ + k] = begin;
-      end_[size_ + k] = end;
-    }
+    std::memcpy(text_ + size_, s.data(), s.size());
     size_ += s.size();
   }
   // One run of ASCII bytes, each its own segment.
   [[gnu::always_inline]] void PutAscii(const uint8_t* s, size_t n, uint64_t begin) {
     Ensure(n);
+    EnsurePieces(1);
+    Copy(begin, n);
     char* t = text_ + size_;
-    uint64_t* b = begin_ + size_;
-    uint64_t* e = end_ + size_;
-    if (n < 16) {  // words of prose: one plain loop beats three vectorized ones with their setup
-      for (size_t k = 0; k < n; ++k) {
-        t[k] = kAsciiMap[s[k]];
-        b[k] = begin + k;
-        e[k] = begin + k + 1;
-      }
-      size_ += n;
-      return;
-    }
     for (size_t k = 0; k < n; ++k) t[k] = kAsciiMap[s[k]];
-    for (size_t k = 0; k < n; ++k) b[k] = begin + k;
-    for (size_t k = 0; k < n; ++k) e[k] = begin + k + 1;
     size_ += n;
   }
 
   // Raw access for the fused fast path (FastRun), which writes at most one view byte per input
   // byte after one Ensure() for the whole block.
   char* text() const { return text_; }
-  uint64_t* begins() const { return begin_; }
-  uint64_t* ends() const { return end_; }
+  ViewPiece* pieces() const { return pieces_; }
   size_t size() const { return size_; }
-  void Commit(size_t size) { size_ = size; }
+  size_t npieces() const { return npieces_; }
+  uint64_t next_orig() const { return next_orig_; }
+  void Commit(size_t size, size_t npieces, uint64_t next_orig) {
+    size_ = size;
+    npieces_ = npieces;
+    next_orig_ = next_orig;
+  }
 
  private:
-  static constexpr size_t kStep = 16384;  // x 17 bytes: stays inside L2
+  static constexpr size_t kStep = 16384;
+  // Copy segments of n bytes starting at original offset `begin`, about to be written at size_.
+  [[gnu::always_inline]] void Copy(uint64_t begin, size_t n) {
+    if (begin != next_orig_) pieces_[npieces_++] = ViewPiece{begin, size_, 0, 0};
+    next_orig_ = begin + n;
+  }
   void Extend(size_t extra) {
     limit_ = size_ + std::max(extra, kStep);
     v_.text.resize(limit_);
-    v_.src_begin.resize(limit_);
-    v_.src_end.resize(limit_);
     text_ = v_.text.data();
-    begin_ = v_.src_begin.data();
-    end_ = v_.src_end.data();
+  }
+  void ExtendPieces(size_t extra) {
+    plimit_ = npieces_ + std::max(extra, kStep / 4);
+    v_.pieces.resize(plimit_);
+    pieces_ = v_.pieces.data();
   }
   NormalizedView& v_;
   size_t size_;
   size_t limit_;
+  size_t npieces_;
+  size_t plimit_;
+  uint64_t next_orig_ = kNoOrig;
   char* text_ = nullptr;
-  uint64_t* begin_ = nullptr;
-  uint64_t* end_ = nullptr;
+  ViewPiece* pieces_ = nullptr;
 };
 
 }  // namespace
@@ -267,7 +294,9 @@ namespace {
 // code point cannot join them are each a segment of their own whose views are known without
 // decoding a segment: ASCII maps through kAsciiMap, a simple code point is itself in the exact
 // view and one ASCII byte in the loose view. Each view gets at most one byte per input byte, so
-// one Ensure() covers a block. Returns where it stopped: `n`, or the start of a segment the
+// one Ensure() covers a block. Every segment here is "copy" in the exact view, so that view's map
+// needs at most one anchor per call; in the loose view a simple code point is a piece (one byte
+// from two or three) and ASCII is copy. Returns where it stopped: `n`, or the start of a segment the
 // general loop must handle (a mark, a joiner, an ASCII letter followed by one, other scripts,
 // invalid UTF-8).
 size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t n,
@@ -277,13 +306,15 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
     const size_t stop = std::min(n, i + kBlock);
     wx->Ensure(stop - i + 16);  // + a code point straddling `stop`, + the ASCII steps' overshoot
     wl->Ensure(stop - i + 16);
+    wx->EnsurePieces(1);
+    wl->EnsurePieces(stop - i + 1);  // a piece per simple code point, + an anchor
     char* const tx = wx->text();
-    uint64_t* const bx = wx->begins();
-    uint64_t* const ex = wx->ends();
     char* const tl = wl->text();
-    uint64_t* const bl = wl->begins();
-    uint64_t* const el = wl->ends();
-    size_t sx = wx->size(), sl = wl->size();
+    ViewPiece* const pl = wl->pieces();
+    const size_t sx0 = wx->size();
+    const uint64_t ox0 = base_offset + i;
+    size_t sx = sx0, sl = wl->size(), npl = wl->npieces();
+    uint64_t nl = wl->next_orig();  // where the loose view's copy stretch continues
     bool slow = false;
     // The simple code point at next_at, decoded while checking what follows the previous one.
     size_t next_at = SIZE_MAX;
@@ -301,10 +332,13 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
             slow = true;
           }
         }
+        if (j > i) {
+          if (base_offset + i != nl) pl[npl++] = ViewPiece{base_offset + i, sl, 0, 0};
+          nl = base_offset + j;
+        }
         // Eight bytes per step with a fixed trip count (unrolled, vector stores); up to seven
-        // entries past the run are written and then overwritten or cut off (the +16 slack).
+        // bytes past the run are written and then overwritten or cut off (the +16 slack).
         for (size_t k = i; k < j; k += 8) {
-          const uint64_t o = base_offset + k;
           uint64_t word = 0;  // zero bytes past the input's end are controls: per-byte path
           if (k + 8 <= n) std::memcpy(&word, in + k, 8);  // one load
           else std::memcpy(&word, in + k, n - k);
@@ -325,10 +359,6 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
             std::memcpy(tx + sx, &word, 8);
             std::memcpy(tl + sl, &word, 8);
           }
-          for (size_t q = 0; q < 8; ++q) bx[sx + q] = o + q;
-          for (size_t q = 0; q < 8; ++q) ex[sx + q] = o + q + 1;
-          for (size_t q = 0; q < 8; ++q) bl[sl + q] = o + q;
-          for (size_t q = 0; q < 8; ++q) el[sl + q] = o + q + 1;
           const size_t step = std::min<size_t>(8, j - k);
           sx += step;
           sl += step;
@@ -352,21 +382,23 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
           break;
         }
       }
-      const uint64_t b = base_offset + i, e = base_offset + after;
       tx[sx] = static_cast<char>(in[i]);
       tx[sx + 1] = static_cast<char>(in[i + 1]);
       tx[sx + 2] = static_cast<char>(in[i + 2 < n ? i + 2 : i]);  // overwritten when len == 2
-      bx[sx] = bx[sx + 1] = bx[sx + 2] = b;
-      ex[sx] = ex[sx + 1] = ex[sx + 2] = e;
       sx += len;
-      tl[sl] = static_cast<char>(lo);
-      bl[sl] = b;
-      el[sl] = e;
-      ++sl;
+      pl[npl++] = ViewPiece{base_offset + i, sl, 1, len};
+      tl[sl++] = static_cast<char>(lo);
+      nl = base_offset + after;
       i = after;
     }
-    wx->Commit(sx);
-    wl->Commit(sl);
+    // The exact view's anchor, if its copy stretch does not continue here, goes in now that it
+    // is known whether the block wrote anything (an anchor must be followed by a copy byte).
+    uint64_t nx = wx->next_orig();
+    if (sx > sx0) {
+      if (ox0 != nx) wx->pieces()[wx->npieces()] = ViewPiece{ox0, sx0, 0, 0};
+      wx->Commit(sx, wx->npieces() + (ox0 != nx), base_offset + i);
+    }
+    wl->Commit(sl, npl, nl);
     if (slow) return i;
   }
   return i;
@@ -473,6 +505,93 @@ void Normalizer::NormalizeBoth(std::string_view input, uint64_t base_offset, Nor
                                NormalizedView* loose) const {
   ViewWriter wx(exact, input.size() + 16), wl(loose, input.size() + 16);
   RunNormalize<true, true>(*impl_, input, base_offset, &wx, &wl);
+}
+
+namespace {
+
+bool IsContinuation(char c) { return (static_cast<uint8_t>(c) & 0xC0) == 0x80; }
+
+// The piece holding view byte i (< text size): the last one starting at or before it.
+size_t PieceOf(const ViewPieces& pieces, size_t i) {
+  const auto it = std::upper_bound(pieces.begin(), pieces.end(), i,
+                                   [](size_t v, const ViewPiece& p) { return v < p.view; });
+  return static_cast<size_t>(it - pieces.begin()) - 1;
+}
+
+// Where the copy stretch of piece k ends.
+size_t StretchEnd(const NormalizedView& v, size_t k) {
+  return k + 1 < v.pieces.size() ? v.pieces[k + 1].view : v.text.size();
+}
+
+}  // namespace
+
+// In a copy stretch a code point of the view is its own segment, as long as in the original: its
+// lead byte is found at most three bytes back, its end at most three bytes on.
+uint64_t NormalizedView::OriginalBegin(size_t begin) const {
+  const ViewPiece& p = pieces[PieceOf(pieces, begin)];
+  const size_t copy = p.view + p.vlen;
+  if (begin < copy) return p.orig;
+  size_t j = begin;
+  while (j > copy && IsContinuation(text[j])) --j;
+  return p.orig + p.olen + (j - copy);
+}
+
+uint64_t NormalizedView::OriginalEnd(size_t end) const {
+  const size_t k = PieceOf(pieces, end - 1);
+  const ViewPiece& p = pieces[k];
+  const size_t copy = p.view + p.vlen;
+  if (end - 1 < copy) return p.orig + p.olen;
+  const size_t stop = StretchEnd(*this, k);
+  size_t j = end;
+  while (j < stop && IsContinuation(text[j])) ++j;
+  return p.orig + p.olen + (j - copy);
+}
+
+size_t NormalizedView::FromOriginal(uint64_t orig) const {
+  // Pieces' original offsets increase strictly, so every byte of pieces from the first one at or
+  // after `orig` qualifies, and every byte before the piece preceding it does not: the answer is
+  // in that piece's copy stretch or is the next piece's first byte.
+  const auto it = std::lower_bound(pieces.begin(), pieces.end(), orig,
+                                   [](const ViewPiece& p, uint64_t o) { return p.orig < o; });
+  const size_t k = static_cast<size_t>(it - pieces.begin());
+  if (k == 0) return 0;
+  const ViewPiece& p = pieces[k - 1];
+  const size_t copy = p.view + p.vlen, stop = StretchEnd(*this, k - 1);
+  const uint64_t ocopy = p.orig + p.olen;
+  size_t j = orig <= ocopy ? copy : copy + static_cast<size_t>(std::min<uint64_t>(orig - ocopy, stop - copy));
+  while (j < stop && IsContinuation(text[j])) ++j;  // bytes inside a code point begin before it
+  return j;
+}
+
+void NormalizedView::TrimFront(size_t n) {
+  if (n == 0) return;
+  if (n >= text.size()) {
+    Clear();
+    return;
+  }
+  // The piece holding byte n becomes the first, starting at n. Cut inside a segment, the kept
+  // bytes of that segment become a piece of their own that still maps to the whole segment.
+  const size_t k = PieceOf(pieces, n);
+  ViewPiece head = pieces[k];
+  const size_t copy = head.view + head.vlen;
+  if (n < copy) {
+    head.vlen = static_cast<uint32_t>(copy - n);
+    head.view = n;
+  } else if (!IsContinuation(text[n])) {
+    head = ViewPiece{head.orig + head.olen + (n - copy), n, 0, 0};
+  } else {
+    const size_t stop = StretchEnd(*this, k);
+    size_t lead = n, next = n + 1;
+    while (lead > copy && IsContinuation(text[lead])) --lead;
+    while (next < stop && IsContinuation(text[next])) ++next;
+    const uint64_t ocopy = head.orig + head.olen;
+    head = ViewPiece{ocopy + (lead - copy), n, static_cast<uint32_t>(next - n),
+                     static_cast<uint32_t>(next - lead)};
+  }
+  pieces[k] = head;
+  pieces.erase(pieces.begin(), pieces.begin() + static_cast<std::ptrdiff_t>(k));
+  for (ViewPiece& p : pieces) p.view -= n;
+  text.erase(0, n);
 }
 
 size_t Normalizer::SafeCut(std::string_view input, bool is_last) const {

@@ -62,17 +62,12 @@ int OnSqueezedHit(unsigned id, unsigned long long, unsigned long long to, unsign
 
 }  // namespace
 
-uint64_t ViewBuffer::FromOriginal(uint64_t orig) const {
-  auto it = std::lower_bound(buf.src_begin.begin(), buf.src_begin.end(), orig);
-  return base + static_cast<uint64_t>(it - buf.src_begin.begin());
-}
+uint64_t ViewBuffer::FromOriginal(uint64_t orig) const { return base + buf.FromOriginal(orig); }
 
 void ViewBuffer::TrimBefore(uint64_t keep_from) {
   if (keep_from <= base) return;
   size_t n = static_cast<size_t>(std::min(keep_from, total) - base);
-  buf.text.erase(0, n);
-  buf.src_begin.erase(buf.src_begin.begin(), buf.src_begin.begin() + n);
-  buf.src_end.erase(buf.src_end.begin(), buf.src_end.begin() + n);
+  buf.TrimFront(n);
   base += n;
 }
 
@@ -139,14 +134,13 @@ Status ScanSession::State::Process(std::string_view input, bool last, size_t* cu
   for (int v = 0; v < kViewCount; ++v) old_size[v] = views[v].buf.text.size();
   if (!last) {
     // A long input: give each view its steady-state capacity (a trimmed window plus two chunks)
-    // once, instead of letting the first chunks reallocate and copy the text and both offset
-    // maps. Pages are touched only as they are written.
+    // once, instead of letting the first chunks reallocate and copy the text and the offset
+    // map's pieces (at most one per byte). Pages are touched only as they are written.
     constexpr size_t kSteady = kTrimAt + 2 * kChunk;
     for (auto& vb : views) {
       NormalizedView& b = vb.buf;
       if (b.text.capacity() < kSteady) b.text.reserve(kSteady);
-      if (b.src_begin.capacity() < kSteady) b.src_begin.reserve(kSteady);
-      if (b.src_end.capacity() < kSteady) b.src_end.reserve(kSteady);
+      if (b.pieces.capacity() < kSteady) b.pieces.reserve(kSteady);
     }
   }
   eng->norm->NormalizeBoth(input, consumed, &views[0].buf, &views[1].buf);

@@ -9,7 +9,7 @@
 // become a space, so the matcher never sees bytes that could confuse it.
 //
 // Every byte of a view remembers which bytes of the original produced it, so a finding made on a
-// view is reported as a byte span of the user's own text.
+// view is reported as a byte span of the user's own text (NormalizedView::pieces).
 //
 // Thread safety: a Normalizer is immutable after construction and may be shared by threads.
 #ifndef DLP_NORMALIZER_H_
@@ -29,9 +29,9 @@ namespace dlp {
 enum class ViewKind { kExact = 0, kLoose = 1 };
 inline constexpr int kViewCount = 2;
 
-// An allocator whose resize() leaves new elements uninitialized: the normalizer grows the offset
-// maps just ahead of writing every element, and zero-filling them first cost an extra pass over
-// 16 bytes per input byte (12% of a scan).
+// An allocator whose resize() leaves new elements uninitialized: the normalizer grows a view's
+// buffers just ahead of writing every element, and zero-filling them first would cost an extra
+// pass.
 template <typename T>
 struct UninitAllocator : std::allocator<T> {
   template <typename U>
@@ -44,19 +44,48 @@ struct UninitAllocator : std::allocator<T> {
   template <typename U, typename... Args>
   void construct(U* p, Args&&... args) { ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...); }
 };
-using OffsetMap = std::vector<uint64_t, UninitAllocator<uint64_t>>;
+
+// One piece of a view's offset map (see NormalizedView): view bytes [view, view + vlen) are one
+// segment whose original bytes are [orig, orig + olen) (vlen == 0: no such segment), followed by
+// a copy stretch up to the next piece (or the end of the text) that starts at original offset
+// orig + olen.
+struct ViewPiece {
+  uint64_t orig;
+  uint64_t view;
+  // 32 bits: a segment (one code point and its joiners) longer than 4 GiB cannot occur, ICU's
+  // normalizeUTF8 already takes its length as int32_t.
+  uint32_t vlen;
+  uint32_t olen;
+  bool operator==(const ViewPiece&) const = default;
+};
+using ViewPieces = std::vector<ViewPiece, UninitAllocator<ViewPiece>>;
 
 struct NormalizedView {
   std::string text;
-  // For each byte i of `text`, the original bytes [src_begin[i], src_end[i]) produced it.
-  // Offsets are absolute: `base_offset` given to Normalize() is added to them.
-  OffsetMap src_begin;
-  OffsetMap src_end;
+  // Every byte of `text` belongs to a segment of the original: the bytes [begin, end) that
+  // produced it (a code point with the marks that join it). The map is stored by pieces rather
+  // than per byte (which cost 16 bytes written per view byte, a quarter of a scan): in a "copy"
+  // stretch each code point of the view is a segment of its own whose original bytes are exactly
+  // as long as its view bytes (ASCII, NFC-stable letters in the exact view: nearly all text), so
+  // offsets there follow from the stretch's start and the UTF-8 lead bytes of `text`. Any other
+  // segment (a Vietnamese letter folded to one ASCII byte in the loose view, a composed sequence,
+  // U+FFFD for a bad byte...) is a piece of its own, and a piece also restarts a copy stretch
+  // after segments that left no bytes in the view (zero-width characters in the loose view).
+  // The encoding is canonical: the same segments give the same pieces however the input was
+  // chunked and whichever path produced them. Offsets are absolute: `base_offset` given to
+  // Normalize() is added to them. Invariant: pieces are sorted by view and by orig, and a
+  // non-empty text has a piece at view 0.
+  ViewPieces pieces;
 
   // The original span covered by the view span [begin, end); requires begin < end <= size.
-  uint64_t OriginalBegin(size_t begin) const { return src_begin[begin]; }
-  uint64_t OriginalEnd(size_t end) const { return src_end[end - 1]; }
-  void Clear() { text.clear(); src_begin.clear(); src_end.clear(); }
+  uint64_t OriginalBegin(size_t begin) const;
+  uint64_t OriginalEnd(size_t end) const;
+  // The first view position whose original begin is >= `orig` (text.size() if none).
+  size_t FromOriginal(uint64_t orig) const;
+  // Drops the first n bytes of the view, keeping the map of the rest exact (the first segment
+  // kept may be cut: its bytes still map to its whole original span).
+  void TrimFront(size_t n);
+  void Clear() { text.clear(); pieces.clear(); }
 };
 
 class Normalizer {
