@@ -311,10 +311,12 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
     char* const tx = wx->text();
     char* const tl = wl->text();
     ViewPiece* const pl = wl->pieces();
-    const size_t sx0 = wx->size();
+    const size_t sx0 = wx->size(), i0 = i;
     const uint64_t ox0 = base_offset + i;
     size_t sx = sx0, sl = wl->size(), npl = wl->npieces();
-    uint64_t nl = wl->next_orig();  // where the loose view's copy stretch continues
+    // Everything the block writes is contiguous in the original, so only its first bytes can
+    // need an anchor in the loose view (if they are ASCII: a simple code point is a piece).
+    bool anchor_loose = ox0 != wl->next_orig();
     bool slow = false;
     // The simple code point at next_at, decoded while checking what follows the previous one.
     size_t next_at = SIZE_MAX;
@@ -332,9 +334,9 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
             slow = true;
           }
         }
-        if (j > i) {
-          if (base_offset + i != nl) pl[npl++] = ViewPiece{base_offset + i, sl, 0, 0};
-          nl = base_offset + j;
+        if (anchor_loose && j > i) {
+          pl[npl++] = ViewPiece{base_offset + i, sl, 0, 0};
+          anchor_loose = false;
         }
         // Eight bytes per step with a fixed trip count (unrolled, vector stores); up to seven
         // bytes past the run are written and then overwritten or cut off (the +16 slack).
@@ -388,17 +390,17 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
       sx += len;
       pl[npl++] = ViewPiece{base_offset + i, sl, 1, len};
       tl[sl++] = static_cast<char>(lo);
-      nl = base_offset + after;
+      anchor_loose = false;
       i = after;
     }
     // The exact view's anchor, if its copy stretch does not continue here, goes in now that it
     // is known whether the block wrote anything (an anchor must be followed by a copy byte).
-    uint64_t nx = wx->next_orig();
-    if (sx > sx0) {
-      if (ox0 != nx) wx->pieces()[wx->npieces()] = ViewPiece{ox0, sx0, 0, 0};
-      wx->Commit(sx, wx->npieces() + (ox0 != nx), base_offset + i);
+    if (i > i0) {
+      const bool anchor_exact = ox0 != wx->next_orig();
+      if (anchor_exact) wx->pieces()[wx->npieces()] = ViewPiece{ox0, sx0, 0, 0};
+      wx->Commit(sx, wx->npieces() + anchor_exact, base_offset + i);
+      wl->Commit(sl, npl, base_offset + i);
     }
-    wl->Commit(sl, npl, nl);
     if (slow) return i;
   }
   return i;
