@@ -90,9 +90,9 @@ struct Decoded {
 }
 
 // Appends bytes and their segments to a view through raw pointers, so the ASCII loop is plain
-// stores with no per-byte capacity check. Capacity is reserved for the whole input up front (no
-// reallocation, no page touched yet), and the text and the pieces are grown in small steps just
-// ahead of the writes, the pieces without being zero-filled (UninitAllocator).
+// stores with no per-byte capacity check. The text's capacity is reserved for the whole input up
+// front (no reallocation, no page touched yet), and the text and the pieces are grown in small
+// steps just ahead of the writes, the pieces without being zero-filled (UninitAllocator).
 //
 // Pieces (see NormalizedView): a segment whose view bytes are one code point as long as its
 // original bytes is "copy" and costs nothing unless it does not start where the copy stretch
@@ -109,8 +109,8 @@ class ViewWriter {
     plimit_ = npieces_;
     const size_t want = size_ + expected;
     if (v_.text.capacity() < want) v_.text.reserve(want);
-    // At most one piece per input byte (each segment adds one at most).
-    if (v_.pieces.capacity() < npieces_ + expected) v_.pieces.reserve(npieces_ + expected);
+    // The pieces are not reserved for the worst case (one per input byte): there are few of them
+    // in ordinary text, and growing them (geometrically, in ExtendPieces) copies little.
     if (npieces_ > 0) {
       const ViewPiece& last = v_.pieces[npieces_ - 1];
       next_orig_ = last.orig + last.olen + (size_ - last.view - last.vlen);

@@ -52,8 +52,8 @@ struct UninitAllocator : std::allocator<T> {
 struct ViewPiece {
   uint64_t orig;
   uint64_t view;
-  // 32 bits: a segment (one code point and its joiners) longer than 4 GiB cannot occur, ICU's
-  // normalizeUTF8 already takes its length as int32_t.
+  // 32 bits: a segment is one code point and the marks that join it, and the exact view already
+  // hands a whole segment to ICU, whose lengths are int32_t.
   uint32_t vlen;
   uint32_t olen;
   bool operator==(const ViewPiece&) const = default;
@@ -64,7 +64,9 @@ struct NormalizedView {
   std::string text;
   // Every byte of `text` belongs to a segment of the original: the bytes [begin, end) that
   // produced it (a code point with the marks that join it). The map is stored by pieces rather
-  // than per byte (which cost 16 bytes written per view byte, a quarter of a scan): in a "copy"
+  // than as two 64-bit offsets per view byte (32 bytes written per input byte for the two views,
+  // the larger part of the normalizer's memory traffic), because it is read only per finding
+  // (a binary search over the pieces) while it is written for every byte. In a "copy"
   // stretch each code point of the view is a segment of its own whose original bytes are exactly
   // as long as its view bytes (ASCII, NFC-stable letters in the exact view: nearly all text), so
   // offsets there follow from the stretch's start and the UTF-8 lead bytes of `text`. Any other
@@ -73,8 +75,8 @@ struct NormalizedView {
   // after segments that left no bytes in the view (zero-width characters in the loose view).
   // The encoding is canonical: the same segments give the same pieces however the input was
   // chunked and whichever path produced them. Offsets are absolute: `base_offset` given to
-  // Normalize() is added to them. Invariant: pieces are sorted by view and by orig, and a
-  // non-empty text has a piece at view 0.
+  // Normalize() is added to them. Invariant: pieces' view and orig both increase strictly, and
+  // a non-empty text has a piece at view 0.
   ViewPieces pieces;
 
   // The original span covered by the view span [begin, end); requires begin < end <= size.
