@@ -1,9 +1,9 @@
 #include "squeeze.h"
 
 #include <algorithm>
-#include <array>
 
 #include "pattern_tokens.h"
+#include "squeeze_blocks.h"
 
 namespace dlp::internal {
 namespace {
@@ -73,38 +73,21 @@ bool SqueezePattern(std::string_view pattern, std::string* out) {
   return dropped && !out->empty() && out->front() != '|' && out->back() != '|';
 }
 
-namespace {
-// 1 for bytes that survive squeezing: a table load keeps the copy loop free of branches.
-constexpr std::array<uint8_t, 256> kKept = [] {
-  std::array<uint8_t, 256> t{};
-  for (int c = 0; c < 256; ++c) t[c] = !IsSqueezedOut(static_cast<unsigned char>(c));
-  return t;
-}();
-}  // namespace
-
 void SqueezedChunk::Build(std::string_view loose) {
+  static_assert(kBlock == kSqueezeBlock);
   loose_ = loose;
-  text_.resize(loose.size());
+  text_.resize(loose.size() + kSqueezeSlack);
   block_start_.resize((loose.size() + kBlock - 1) / kBlock);
   const unsigned char* in = reinterpret_cast<const unsigned char*>(loose.data());
   char* o = text_.data();
-  size_t j = 0, b = 0;
-  // Branch-free (whitespace is every fifth byte or so): every byte is stored, and the output
-  // position advances only past kept ones. Whole blocks are unrolled by eight.
-  for (; b + kBlock <= loose.size(); b += kBlock) {
-    block_start_[b / kBlock] = static_cast<uint32_t>(j);
-    for (size_t i = b; i < b + kBlock; i += 8) {
-      for (size_t k = 0; k < 8; ++k) {
-        o[j] = static_cast<char>(in[i + k]);
-        j += kKept[in[i + k]];
-      }
-    }
-  }
+  const size_t blocks = loose.size() / kBlock;
+  size_t j = SqueezeBlocks(in, blocks, o, block_start_.data(), 0);
+  const size_t b = blocks * kBlock;
   if (b < loose.size()) {
-    block_start_[b / kBlock] = static_cast<uint32_t>(j);
+    block_start_[blocks] = static_cast<uint32_t>(j);
     for (size_t i = b; i < loose.size(); ++i) {
       o[j] = static_cast<char>(in[i]);
-      j += kKept[in[i]];
+      j += kSqueezeKept[in[i]];
     }
   }
   text_.resize(j);

@@ -45,7 +45,7 @@ class SqueezedChunk {
   size_t LooseEnd(size_t end) const;
 
  private:
-  static constexpr size_t kBlock = 64;
+  static constexpr size_t kBlock = 64;  // kSqueezeBlock (squeeze_blocks.h)
   std::string_view loose_;
   std::string text_;
   std::vector<uint32_t> block_start_;  // squeezed bytes before loose offset kBlock * k
