@@ -2,8 +2,9 @@
 // JSON parse, the object and depth checks of service/agentd/server.cc, then Handler::Handle with
 // the real bundle manager (built-in pack), audit log, worker pool, subscribers and clients.
 //
-// Input: one byte choosing the caller (uid 1000 or 1001, so decide/history cross users), then
-// the request payload. Checks: the reply is a JSON object carrying "v": 1, "ok" and the echoed
+// Input: one byte choosing the caller (bit 0: uid 1000 or 1001, so decide/history cross users)
+// and the path (bit 1: the server's byte path, ipc::ParseRequest and the byte reply), then the
+// request payload. Checks: the reply is a JSON object carrying "v": 1, "ok" and the echoed
 // id; errors have a known code; replies dump without throwing; and nothing the fuzzer sends can
 // reach another user's incident (a decide on an incident of the other user is forbidden).
 //
@@ -30,6 +31,7 @@
 #include "agentd/worker_pool.h"
 #include "audit/audit_log.h"
 #include "ipc/json_depth.h"
+#include "ipc/json_parse.h"
 
 namespace {
 
@@ -114,7 +116,24 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto conn = std::make_shared<ag::Connection>();
   conn->fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
   conn->uid = uid;
-  json reply = g->handler->Handle(req, Peer(uid), conn);
+  // Bit 1 of the first byte: the server's own path (the paste's text viewed in the parsed
+  // message, the scan reply written straight to bytes), whose bytes must be JSON that passes the
+  // same checks; otherwise Handle on the nlohmann object.
+  json reply;
+  if (data[0] & 2) {
+    dlp::ipc::Request parsed;
+    const std::string_view payload(reinterpret_cast<const char*>(data + 1), size - 1);
+    if (dlp::ipc::ParseRequest(payload, /*padded=*/false, dlp::ipc::kMaxJsonDepth, &parsed) !=
+        dlp::ipc::ParseResult::kOk)
+      Check(false, "ParseRequest refused what nlohmann accepted", req);
+    std::string bytes;
+    const bool ok = g->handler->Handle(parsed, Peer(uid), conn, &bytes);
+    reply = json::parse(bytes, nullptr, false);
+    Check(!reply.is_discarded(), "reply bytes are not JSON", json(bytes.substr(0, 500)));
+    Check(reply.is_object() && reply.value("ok", !ok) == ok, "Handle's ok differs from the reply's", reply);
+  } else {
+    reply = g->handler->Handle(req, Peer(uid), conn);
+  }
   g->subs->Remove(conn.get());
   g->handler->Closed(conn.get());
   {
