@@ -24,41 +24,45 @@ json ScanReplyJson(const ScanReply& r) {
   return reply;
 }
 
+namespace {
+
+// Each appends `lead` (punctuation and a key, such as ",\"masked\":") and then the value.
+void Str(std::string* out, std::string_view lead, std::string_view v) {
+  out->append(lead);
+  ipc::AppendJsonString(out, v);
+}
+void Uint(std::string* out, std::string_view lead, uint64_t v) {
+  out->append(lead);
+  ipc::AppendJsonUint(out, v);
+}
+void Bool(std::string* out, std::string_view lead, bool v) {
+  out->append(lead);
+  ipc::AppendJsonBool(out, v);
+}
+
+}  // namespace
+
 void WriteScanReply(const ScanReply& r, std::string* out) {
-  using ipc::AppendJsonString;
   // Keys in the order nlohmann::json keeps them (sorted), so the bytes are dump()'s.
   size_t guess = 400 + r.findings.size() * 200 + (r.redacted ? r.redacted->size() + 16 : 0);
   out->reserve(out->size() + guess);
-  out->append("{\"action\":");
-  AppendJsonString(out, r.action);
-  out->append(",\"bundle\":{\"name\":");
-  AppendJsonString(out, r.bundle_name);
-  out->append(",\"version\":");
-  ipc::AppendJsonUint(out, r.bundle_version);
+  Str(out, "{\"action\":", r.action);
+  Str(out, ",\"bundle\":{\"name\":", r.bundle_name);
+  Uint(out, ",\"version\":", r.bundle_version);
   out->append("},\"findings\":[");
-  bool first = true;
-  for (const auto& f : r.findings) {
-    out->append(first ? "{\"end\":" : ",{\"end\":");
-    first = false;
-    ipc::AppendJsonUint(out, f.end);
-    out->append(",\"masked\":");
-    AppendJsonString(out, f.masked);
-    out->append(",\"name_en\":");
-    AppendJsonString(out, f.name_en);
-    out->append(",\"name_vi\":");
-    AppendJsonString(out, f.name_vi);
-    out->append(",\"rule\":");
-    AppendJsonString(out, f.rule);
-    out->append(",\"severity\":");
-    AppendJsonString(out, f.severity);
-    out->append(",\"start\":");
-    ipc::AppendJsonUint(out, f.start);
-    out->append(",\"type\":");
-    AppendJsonString(out, f.type);
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    const ScanReplyFinding& f = r.findings[i];
+    Uint(out, i ? ",{\"end\":" : "{\"end\":", f.end);
+    Str(out, ",\"masked\":", f.masked);
+    Str(out, ",\"name_en\":", f.name_en);
+    Str(out, ",\"name_vi\":", f.name_vi);
+    Str(out, ",\"rule\":", f.rule);
+    Str(out, ",\"severity\":", f.severity);
+    Uint(out, ",\"start\":", f.start);
+    Str(out, ",\"type\":", f.type);
     out->push_back('}');
   }
-  out->append("],\"group\":");
-  AppendJsonString(out, r.group);
+  Str(out, "],\"group\":", r.group);
   out->append(",\"id\":");
   ipc::AppendJsonValue(out, r.id);
   if (r.incident) {
@@ -66,23 +70,13 @@ void WriteScanReply(const ScanReply& r, std::string* out) {
     ipc::AppendJsonInt(out, *r.incident);
   }
   out->append(",\"justifying\":[");
-  for (size_t i = 0; i < r.justifying.size(); ++i) {
-    if (i) out->push_back(',');
-    ipc::AppendJsonUint(out, r.justifying[i]);
-  }
-  out->append("],\"may_override\":");
-  ipc::AppendJsonBool(out, r.may_override);
-  out->append(",\"message\":{\"en\":");
-  AppendJsonString(out, r.message_en);
-  out->append(",\"vi\":");
-  AppendJsonString(out, r.message_vi);
-  out->append("},\"needs_justification\":");
-  ipc::AppendJsonBool(out, r.needs_justification);
+  for (size_t i = 0; i < r.justifying.size(); ++i) Uint(out, i ? "," : "", r.justifying[i]);
+  Bool(out, "],\"may_override\":", r.may_override);
+  Str(out, ",\"message\":{\"en\":", r.message_en);
+  Str(out, ",\"vi\":", r.message_vi);
+  Bool(out, "},\"needs_justification\":", r.needs_justification);
   out->append(",\"ok\":true");
-  if (r.redacted) {
-    out->append(",\"redacted\":");
-    AppendJsonString(out, *r.redacted);
-  }
+  if (r.redacted) Str(out, ",\"redacted\":", *r.redacted);
   out->append(",\"v\":1}");
 }
 
