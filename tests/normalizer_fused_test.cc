@@ -103,6 +103,50 @@ TEST_CASE("NormalizeBoth equals Normalize per view on random mixed text", "[norm
   }
 }
 
+// Long stretches the fast path takes whole (across its 4 KiB blocks), broken now and then by
+// something it must hand back (a mark after the stretch's last letter, a control, other
+// scripts), into views that already hold text: the fused path must still equal the per-view
+// path, anchors and the segment taken back at a block's edge included.
+TEST_CASE("NormalizeBoth equals Normalize per view on long text appended to views", "[normalizer]") {
+  std::unique_ptr<Normalizer> n;
+  REQUIRE(Normalizer::Create(&n).ok());
+  static const char* const kFast[] = {"C\u00F4ng ", "v\u0103n ", "s\u1ED1 ", "123/UBND ",
+                                      "\u0110\u1ED9c l\u1EADp", " - ", "T\u1EF0 DO ",
+                                      "ng\u00E0y\n", "abcdefghijklm", "\u00E9"};
+  static const char* const kBreak[] = {"\u0301", "\u0323\u0302", "\x01", "\x7F", "\u200B",
+                                       "\u4E2D", "\xFF", "\u1100\u1161", "\x0C"};
+  uint64_t state = 99;
+  auto next = [&state]() {
+    uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  };
+  for (int round = 0; round < 60; ++round) {
+    std::string text;
+    const size_t want = 1 + next() % 20000;
+    while (text.size() < want) {
+      const uint64_t r = next();
+      if (r % 64 == 0) text += kBreak[(r >> 8) % std::size(kBreak)];
+      else text += kFast[(r >> 8) % std::size(kFast)];
+    }
+    if (round % 4 == 1) text.resize(want);  // may end inside a code point
+    const std::string prefix = round % 3 == 0 ? "" : round % 3 == 1 ? "x\u0301 " : "\u1EA0";
+    NormalizedView ex, lo, both_ex, both_lo;
+    for (NormalizedView* v : {&ex, &both_ex}) n->Normalize(prefix, ViewKind::kExact, 5, v);
+    for (NormalizedView* v : {&lo, &both_lo}) n->Normalize(prefix, ViewKind::kLoose, 5, v);
+    const uint64_t base = 5 + prefix.size() + (round % 2 ? 0 : 3);  // contiguous, or not
+    n->Normalize(text, ViewKind::kExact, base, &ex);
+    n->Normalize(text, ViewKind::kLoose, base, &lo);
+    n->NormalizeBoth(text, base, &both_ex, &both_lo);
+    INFO("round " << round << ", " << text.size() << " bytes");
+    REQUIRE(both_ex.text == ex.text);
+    REQUIRE(both_ex.pieces == ex.pieces);
+    REQUIRE(both_lo.text == lo.text);
+    REQUIRE(both_lo.pieces == lo.pieces);
+  }
+}
+
 // The exact view of valid text equals ICU's NFC of the whole text (controls other than tab, CR
 // and LF replaced by a space first): the tables and the fast path give what ICU gives.
 TEST_CASE("Fused exact view equals ICU NFC of the whole text", "[normalizer]") {

@@ -290,117 +290,141 @@ namespace {
   return 0;
 }
 
-// The fused fast path for ordinary text: ASCII and simple code points (Impl::fast2) whose next
-// code point cannot join them are each a segment of their own whose views are known without
-// decoding a segment: ASCII maps through kAsciiMap, a simple code point is itself in the exact
-// view and one ASCII byte in the loose view. Each view gets at most one byte per input byte, so
-// one Ensure() covers a block. Every segment here is "copy" in the exact view, so that view's map
-// needs at most one anchor per call; in the loose view a simple code point is a piece (one byte
-// from two or three) and ASCII is copy. Returns where it stopped: `n`, or the start of a segment the
-// general loop must handle (a mark, a joiner, an ASCII letter followed by one, other scripts,
-// invalid UTF-8).
+// FastChar with four bytes readable at p: one little-endian load, the lead and continuation
+// bits checked with one mask each (an overlong C0/C1 lead decodes below U+0080, where fast2 is 0).
+[[gnu::always_inline]] inline uint32_t FastChar4(const Normalizer::Impl& impl, const uint8_t* p,
+                                                 uint8_t* lo) {
+  uint32_t w;
+  std::memcpy(&w, p, 4);
+  if ((w & 0xC0E0u) == 0x80C0u) {  // 110xxxxx 10xxxxxx
+    *lo = impl.fast2[((w & 0x1Fu) << 6) | ((w >> 8) & 0x3Fu)];
+    return *lo != 0 ? 2 : 0;
+  }
+  if ((w & 0xC0FCFFu) == 0x80B8E1u) {  // E1 B8..BB 10xxxxxx
+    *lo = impl.fast1e[((w >> 2) & 0xC0u) | ((w >> 16) & 0x3Fu)];
+    return *lo != 0 ? 3 : 0;
+  }
+  return 0;
+}
+
+// True if kAsciiMap changes one of the bytes (written to be vectorized: no early exit).
+bool HasReplacedControl(const char* p, size_t n) {
+  uint8_t any = 0;
+  for (size_t k = 0; k < n; ++k) {
+    const auto c = static_cast<uint8_t>(p[k]);
+    any |= static_cast<uint8_t>(((c < 0x20) & (c != '\t') & (c != '\n') & (c != '\r')) | (c == 0x7F));
+  }
+  return any != 0;
+}
+
+void ReplaceControls(char* p, size_t n) {
+  for (size_t k = 0; k < n; ++k) {
+    const auto c = static_cast<uint8_t>(p[k]);
+    if (c < 0x80) p[k] = kAsciiMap[c];
+  }
+}
+
+// The fused fast path for ordinary text: ASCII and simple code points (Impl::fast2), each a
+// segment of its own as long as the next code point cannot join it, with views known without
+// decoding a segment. In the exact view such a stretch is the input itself (controls aside: they
+// keep their length), a copy stretch needing at most one anchor per call, so it is written with
+// one memcpy per block after the loop, which only builds the loose view: ASCII as itself, a
+// simple code point as one ASCII byte and a piece (one byte from two or three). Controls are
+// replaced in both views after each block, when a check of its bytes finds any.
+//
+// Nothing looks ahead for joiners: a code point the fast path cannot take (a mark, a joiner,
+// other scripts, invalid UTF-8) ends the run, and the segment before it, which it may join, is
+// taken back (it is the last one written: one loose byte, and its piece if it was a letter).
+// Returns where it stopped: `n`, or the start of a segment the general loop must handle.
 size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t n,
                uint64_t base_offset, ViewWriter* wx, ViewWriter* wl) {
   constexpr size_t kBlock = 4096;
+  constexpr uint64_t kHigh = 0x8080808080808080ull;
+  const size_t first = i;
+  const uint64_t ox0 = base_offset + i;
+  // Only the call's first loose bytes can need an anchor (if ASCII: a letter is a piece), and
+  // the exact view's one anchor goes in with the first block that keeps anything.
+  bool anchor_loose = ox0 != wl->next_orig();
+  bool anchor_exact = ox0 != wx->next_orig();
+  uint32_t prev_len = 0;  // input length of the last segment written (0: none yet)
+  bool prev_letter = false;
   while (i < n) {
     const size_t stop = std::min(n, i + kBlock);
     wx->Ensure(stop - i + 16);  // + a code point straddling `stop`, + the ASCII steps' overshoot
     wl->Ensure(stop - i + 16);
     wx->EnsurePieces(1);
     wl->EnsurePieces(stop - i + 1);  // a piece per simple code point, + an anchor
-    char* const tx = wx->text();
     char* const tl = wl->text();
     ViewPiece* const pl = wl->pieces();
-    const size_t sx0 = wx->size(), i0 = i;
-    const uint64_t ox0 = base_offset + i;
-    size_t sx = sx0, sl = wl->size(), npl = wl->npieces();
-    // Everything the block writes is contiguous in the original, so only its first bytes can
-    // need an anchor in the loose view (if they are ASCII: a simple code point is a piece).
-    bool anchor_loose = ox0 != wl->next_orig();
+    const size_t sl0 = wl->size(), ib = i;
+    size_t sl = sl0, npl = wl->npieces();
     bool slow = false;
-    // The simple code point at next_at, decoded while checking what follows the previous one.
-    size_t next_at = SIZE_MAX;
-    uint32_t next_len = 0;
-    uint8_t next_lo = 0;
     while (i < stop) {
       if (in[i] < 0x80) {
-        size_t j = AsciiRunEnd(in, i, stop);
-        // The run's last byte is a segment of its own only if what follows cannot join it.
-        if (j < n && in[j] >= 0x80) {
-          next_len = FastChar(impl, in + j, n - j, &next_lo);  // kept for the next step
-          next_at = j;
-          if (next_len == 0) {
-            --j;
-            slow = true;
-          }
-        }
-        if (anchor_loose && j > i) {
+        if (anchor_loose) {
           pl[npl++] = ViewPiece{base_offset + i, sl, 0, 0};
           anchor_loose = false;
         }
-        // Eight bytes per step with a fixed trip count (unrolled, vector stores); up to seven
-        // bytes past the run are written and then overwritten or cut off (the +16 slack).
-        for (size_t k = i; k < j; k += 8) {
-          uint64_t word = 0;  // zero bytes past the input's end are controls: per-byte path
-          if (k + 8 <= n) std::memcpy(&word, in + k, 8);  // one load
-          else std::memcpy(&word, in + k, n - k);
-          // Bytes below 0x20 or equal to 0x7F (the only ASCII bytes kAsciiMap changes) flagged
-          // in their top bit; bytes >= 0x80 past the run are never flagged, and a borrow can
-          // only add false alarms, which take the exact per-byte path.
-          constexpr uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
-          const uint64_t del = word ^ (0x7F * kOnes);
-          if ((((word - 0x20 * kOnes) & ~word) | ((del - kOnes) & ~del)) & kHigh) {
-            uint8_t src[8];
-            std::memcpy(src, &word, 8);
-            for (size_t q = 0; q < 8; ++q) {
-              const char m = kAsciiMap[src[q] & 0x7F];
-              tx[sx + q] = m;
-              tl[sl + q] = m;
-            }
-          } else {  // printable ASCII is itself in both views
-            std::memcpy(tx + sx, &word, 8);
-            std::memcpy(tl + sl, &word, 8);
+        // Eight bytes per step, all stored, until a byte with its top bit set (past the input's
+        // end, 0x80 stands in) or `stop`, overshot by at most seven bytes (the +16 slack).
+        for (;;) {
+          uint64_t word = kHigh;
+          if (i + 8 <= n) std::memcpy(&word, in + i, 8);
+          else std::memcpy(&word, in + i, n - i);
+          std::memcpy(tl + sl, &word, 8);
+          if (const uint64_t high = word & kHigh) {
+            const size_t take = std::countr_zero(high) >> 3;
+            sl += take;
+            i += take;
+            break;
           }
-          const size_t step = std::min<size_t>(8, j - k);
-          sx += step;
-          sl += step;
+          sl += 8;
+          i += 8;
+          if (i >= stop) break;
         }
-        i = j;
-        if (slow) break;
+        prev_len = 1;
+        prev_letter = false;
         continue;
       }
-      uint8_t lo = next_lo;
-      const uint32_t len = next_at == i ? next_len : FastChar(impl, in + i, n - i, &lo);
-      const size_t after = i + len;
+      uint8_t lo = 0;
+      const uint32_t len =
+          i + 4 <= n ? FastChar4(impl, in + i, &lo) : FastChar(impl, in + i, n - i, &lo);
       if (len == 0) {
         slow = true;
         break;
       }
-      if (after < n && in[after] >= 0x80) {
-        next_len = FastChar(impl, in + after, n - after, &next_lo);
-        next_at = after;
-        if (next_len == 0) {
-          slow = true;
-          break;
-        }
-      }
-      tx[sx] = static_cast<char>(in[i]);
-      tx[sx + 1] = static_cast<char>(in[i + 1]);
-      tx[sx + 2] = static_cast<char>(in[i + 2 < n ? i + 2 : i]);  // overwritten when len == 2
-      sx += len;
       pl[npl++] = ViewPiece{base_offset + i, sl, 1, len};
       tl[sl++] = static_cast<char>(lo);
       anchor_loose = false;
-      i = after;
+      i += len;
+      prev_len = len;
+      prev_letter = true;
     }
-    // The exact view's anchor, if its copy stretch does not continue here, goes in now that it
-    // is known whether the block wrote anything (an anchor must be followed by a copy byte).
-    if (i > i0) {
-      const bool anchor_exact = ox0 != wx->next_orig();
-      if (anchor_exact) wx->pieces()[wx->npieces()] = ViewPiece{ox0, sx0, 0, 0};
-      wx->Commit(sx, wx->npieces() + anchor_exact, base_offset + i);
-      wl->Commit(sl, npl, base_offset + i);
+    // The exact view: the block's input. Controls, rare, are replaced afterwards in both views
+    // (a letter's loose byte is never one, so mapping the whole loose range is safe).
+    char* const tx = wx->text();
+    const size_t sx0 = wx->size();
+    size_t sx = sx0;
+    std::memcpy(tx + sx, in + ib, i - ib);
+    if (HasReplacedControl(tx + sx, i - ib)) {
+      ReplaceControls(tx + sx, i - ib);
+      ReplaceControls(tl + sl0, sl - sl0);
     }
+    sx += i - ib;
+    if (slow && prev_len != 0) {  // take back the segment the stopper may join
+      i -= prev_len;
+      sx -= prev_len;
+      --sl;
+      if (prev_letter) --npl;
+      prev_len = 0;
+    }
+    // A call that keeps nothing leaves both views as they were (its loose anchor, if any, is
+    // dropped with it). Only the first block can: one that ends at `stop` kept 4 KiB.
+    if (i == first) return first;
+    if (anchor_exact) wx->pieces()[wx->npieces()] = ViewPiece{ox0, sx0, 0, 0};  // first block
+    wx->Commit(sx, wx->npieces() + anchor_exact, base_offset + i);
+    anchor_exact = false;
+    wl->Commit(sl, npl, base_offset + i);
     if (slow) return i;
   }
   return i;
