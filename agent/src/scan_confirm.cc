@@ -3,6 +3,8 @@
 // patterns (pattern_tokens.h); the rule's start-of-match or anchored confirm database is the
 // fallback for patterns that cannot be reversed.
 #include <algorithm>
+#include <cstddef>
+#include <cstring>
 
 #include "scan_session_state.h"
 
@@ -86,8 +88,20 @@ void ScanSession::State::MatchesEndingAt(int rule, const ViewBuffer& vb, uint64_
   const uint64_t width = eng->max_width[rule];
   const uint64_t from = std::max(vb.base, e > width ? e - width : 0);
   if (e <= from || e > vb.total) return;
-  reversed_.assign(vb.buf.text.rbegin() + (vb.total - e),
-                   vb.buf.text.rbegin() + (vb.total - from));
+  // Reversed into a buffer kept between calls, eight bytes per step (a byte swap of each word
+  // read backwards); assign() from reverse iterators built a temporary string byte by byte.
+  const size_t len = static_cast<size_t>(e - from);
+  if (reversed_.size() < len) reversed_.resize(std::max<size_t>(len, 256));
+  const char* src = vb.buf.text.data() + (e - vb.base);  // one past the last byte
+  char* dst = reversed_.data();
+  size_t k = 0;
+  for (; k + 8 <= len; k += 8) {
+    uint64_t w;
+    std::memcpy(&w, src - k - 8, 8);
+    w = __builtin_bswap64(w);
+    std::memcpy(dst + k, &w, 8);
+  }
+  for (; k < len; ++k) dst[k] = src[-1 - static_cast<std::ptrdiff_t>(k)];
   hs_scan(eng->reverse_db[rule].get(), reversed_.data(), static_cast<unsigned>(e - from), 0,
           scratch, OnReverse, out);
 }
