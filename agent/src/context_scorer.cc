@@ -30,29 +30,34 @@ bool ContainsPhrase(const std::string& hay, const std::string& phrase) {
   return false;
 }
 
-// Which byte pairs occur in the window, hashed into 4096 bits: a phrase with a pair that does
-// not occur cannot be in it, so most of a rule's phrases are ruled out with a lookup or two
-// instead of a search (a collision only means a search that was going to happen anyway).
+// Which byte pairs occur in the window (its 4096 possible hashes, marked with the window's
+// stamp): a phrase with a pair that does not occur cannot be in it, so most of a rule's phrases
+// are ruled out with a lookup or two instead of a search (a collision only means a search that
+// was going to happen anyway).
 class PairFilter {
  public:
-  explicit PairFilter(const std::string& hay) {
-    for (size_t i = 0; i + 1 < hay.size(); ++i) Set(Hash(hay[i], hay[i + 1]));
+  PairFilter(const std::string& hay, ContextScratch* s) : seen_(s->pair_seen.data()) {
+    if (++s->stamp == 0) {  // wrapped: old marks could pass for this window's
+      std::fill(s->pair_seen.begin(), s->pair_seen.end(), uint16_t{0});
+      s->stamp = 1;
+    }
+    stamp_ = s->stamp;
+    for (size_t i = 0; i + 1 < hay.size(); ++i) seen_[Hash(hay[i], hay[i + 1])] = stamp_;
   }
   bool MayContain(const std::string& phrase) const {
     const size_t pairs = phrase.size() < 2 ? 0 : std::min<size_t>(phrase.size() - 1, 4);
     for (size_t k = 0; k < pairs; ++k)
-      if (!Test(Hash(phrase[k], phrase[k + 1]))) return false;
+      if (seen_[Hash(phrase[k], phrase[k + 1])] != stamp_) return false;
     return true;
   }
 
  private:
-  static unsigned Hash(char a, char b) {
-    return ((static_cast<unsigned>(static_cast<unsigned char>(a)) << 4) ^
-            static_cast<unsigned char>(b)) & 4095u;
+  static unsigned Hash(char a, char b) {  // < 4096: (0xFF << 4) ^ 0xFF = 0xF0F
+    return (static_cast<unsigned>(static_cast<unsigned char>(a)) << 4) ^
+           static_cast<unsigned char>(b);
   }
-  void Set(unsigned h) { bits_[h >> 6] |= uint64_t{1} << (h & 63); }
-  bool Test(unsigned h) const { return (bits_[h >> 6] >> (h & 63)) & 1; }
-  uint64_t bits_[64] = {};
+  uint16_t* seen_;
+  uint16_t stamp_;
 };
 
 bool AnyPhrase(const std::string& hay, const PairFilter& filter,
@@ -60,6 +65,16 @@ bool AnyPhrase(const std::string& hay, const PairFilter& filter,
   return std::any_of(phrases.begin(), phrases.end(), [&](const std::string& p) {
     return filter.MayContain(p) && ContainsPhrase(hay, p);
   });
+}
+
+// Appends view bytes [from, to) of `vb`, lower-cased, to `out` (nothing if the range is empty).
+void AppendLower(const ViewBuffer& vb, uint64_t from, uint64_t to, std::string* out) {
+  if (from >= to) return;
+  const std::string_view s = vb.Slice(from, to);
+  const size_t at = out->size();
+  out->resize(at + s.size());
+  char* d = out->data() + at;
+  for (size_t k = 0; k < s.size(); ++k) d[k] = AsciiLower(s[k]);
 }
 
 std::string Window(const ViewBuffer& vb, uint64_t s, uint64_t e, int before, int after) {
@@ -73,7 +88,7 @@ std::string Window(const ViewBuffer& vb, uint64_t s, uint64_t e, int before, int
 
 bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPattern>>& require_re,
                   const ViewBuffer& loose, uint64_t ls, uint64_t le, const ViewBuffer& exact,
-                  uint64_t es, uint64_t ee, double* confidence) {
+                  uint64_t es, uint64_t ee, ContextScratch* scratch, double* confidence) {
   const ContextSpec& c = r.context;
   if (c.require.empty() && require_re.empty() && c.raise.empty() && c.lower.empty()) {
     // No context to read (document numbers, most credentials): the windows are not needed.
@@ -82,11 +97,15 @@ bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPat
     return conf >= r.min_confidence;
   }
   // The match itself is blanked so that a keyword inside the value cannot vouch for it.
-  std::string before = Window(loose, ls, ls, c.window_before, 0);
-  std::string after = Window(loose, le, le, 0, c.window_after);
-  std::string hay = before + " \x01 " + after;
-  for (char& ch : hay) ch = AsciiLower(ch);
-  const PairFilter filter(hay);
+  std::string& hay = scratch->hay;
+  hay.clear();
+  const auto before = static_cast<uint64_t>(c.window_before);
+  const auto after = static_cast<uint64_t>(c.window_after);
+  AppendLower(loose, std::max(loose.base, ls > before ? ls - before : 0),
+              std::min(loose.total, ls), &hay);
+  hay.append(" \x01 ");
+  AppendLower(loose, std::max(loose.base, le), std::min(loose.total, le + after), &hay);
+  const PairFilter filter(hay, scratch);
 
   if (!c.require.empty() || !require_re.empty()) {
     bool found = AnyPhrase(hay, filter, c.require);

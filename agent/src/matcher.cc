@@ -4,7 +4,9 @@
 #include <unicode/uchar.h>
 #include <unicode/utf8.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstddef>
 #include <cstring>
 
 #include "scan_session_state.h"
@@ -185,9 +187,10 @@ bool OnlyAllowed(const Rule& r, std::string rest) {
   static const char* const kDecorations[] = {"\u00AB", "\u00BB", "\u201C", "\u201D", "\u2018",
                                              "\u2019", "\u2039", "\u203A", "\u300C", "\u300D",
                                              "\u3010", "\u3011", "\u3008", "\u3009"};
+  // Blanked in place, a space per byte (what follows only cares that they are not words).
   for (const char* d : kDecorations)
     for (size_t p = rest.find(d); p != std::string::npos; p = rest.find(d, p))
-      rest.replace(p, std::strlen(d), " ");
+      std::fill_n(rest.begin() + static_cast<std::ptrdiff_t>(p), std::strlen(d), ' ');
   for (char& c : rest) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   for (const auto& allowed : r.line_allow) {
     for (size_t p = rest.find(allowed); p != std::string::npos; p = rest.find(allowed, p)) {

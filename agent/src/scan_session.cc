@@ -219,7 +219,8 @@ bool ScanSession::State::Accept(int rule, const ViewBuffer& vb, uint64_t s, uint
   uint64_t le = &vb == &loose ? e : loose.FromOriginal(oe);
   uint64_t es = &vb == &exact ? s : exact.FromOriginal(os);
   uint64_t ee = &vb == &exact ? e : exact.FromOriginal(oe);
-  return ScoreContext(r, eng->require_re[rule], loose, ls, le, exact, es, ee, confidence);
+  return ScoreContext(r, eng->require_re[rule], loose, ls, le, exact, es, ee, &context_,
+                      confidence);
 }
 
 void ScanSession::State::AddFinding(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e,

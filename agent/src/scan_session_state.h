@@ -47,6 +47,14 @@ struct AggregateState {
   std::vector<std::pair<uint64_t, uint64_t>> span;  // first start, last end per aggregate
 };
 
+// What ScoreContext reuses from one candidate to the next: the window text, and a table of the
+// byte pairs seen in it, marked with a stamp that changes per window so it is never cleared.
+struct ContextScratch {
+  std::string hay;
+  std::vector<uint16_t> pair_seen = std::vector<uint16_t>(4096);
+  uint16_t stamp = 0;
+};
+
 struct ScanSession::State {
   State(const Engine::Impl* engine, const ScanOptions& options);
   ~State();
@@ -64,6 +72,7 @@ struct ScanSession::State {
   internal::SqueezedChunk squeezed;
   uint64_t squeezed_total = 0;  // squeezed bytes scanned before the current chunk
   std::string reversed_;        // AnchoredSpans: the text before a run of ends, backwards
+  ContextScratch context_;      // Accept: ScoreContext's buffers
   std::string pending;      // original bytes not yet normalized
   uint64_t consumed = 0;    // original bytes normalized so far
   std::vector<uint64_t> confirmed_until;  // per rule: matches must start at or after this
@@ -107,7 +116,7 @@ bool LineAfterIsClear(const Rule& r, const ViewBuffer& vb, uint64_t e);
 // sets *confidence. `loose` is searched for phrases, `exact` for require_patterns.
 bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPattern>>& require_re,
                   const ViewBuffer& loose, uint64_t ls, uint64_t le, const ViewBuffer& exact,
-                  uint64_t es, uint64_t ee, double* confidence);
+                  uint64_t es, uint64_t ee, ContextScratch* scratch, double* confidence);
 // Masking (masking.cc): a display form of a finding that hides most of the value.
 std::string MaskValue(std::string_view type, std::string_view value);
 // A key of a finding's value for counting distinct values without keeping them.
