@@ -18,6 +18,7 @@
 #include "dlp/engine.h"
 #include "engine_bench.h"
 #include "peers.h"
+#include "rule_cost_bench.h"
 #include "service_bench.h"
 
 namespace {
@@ -34,6 +35,7 @@ const char kUsage[] =
     "  --agentd PATH     the dlp-agentd to start (default: the one built with this tool)\n"
     "  --no-peers        skip the other engines\n"
     "  --no-service      skip the service figures\n"
+    "  --rule-costs      also time the loose view's Hyperscan database without each rule\n"
     "  --tmp DIR         scratch directory (default: a fresh one under $TMPDIR or /tmp)\n";
 
 std::string CpuModel() {
@@ -56,7 +58,7 @@ std::string LoadAverage() {
 int main(int argc, char** argv) {
   using namespace dlp::bench;
   size_t size_mib = 64;
-  bool quick = false, peers = true, service = true;
+  bool quick = false, peers = true, service = true, rule_costs = false;
   int runs = 5;
   uint64_t seed = 1;
   std::string corpus_out, rules_file, tmp;
@@ -80,6 +82,7 @@ int main(int argc, char** argv) {
     else if (a == "--agentd") agentd = next();
     else if (a == "--no-peers") peers = false;
     else if (a == "--no-service") service = false;
+    else if (a == "--rule-costs") rule_costs = true;
     else if (a == "--tmp") tmp = next();
     else { std::cerr << "dlp-bench: unknown option " << a << "\n" << kUsage; return 2; }
   }
@@ -134,6 +137,7 @@ int main(int argc, char** argv) {
   bc.tmp_dir = tmp;
   double ours = RunEngineBench(*engine, corpus, bc, &report);
   RunCompileBench(pack, bc, &report);
+  if (rule_costs) RunRuleCostBench(pack, corpus, bc, 12, &report);
   if (service) {
     ServiceConfig sc;
     sc.agentd = agentd;

@@ -1,0 +1,117 @@
+#include "rule_cost_bench.h"
+
+#include <hs/hs.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "dlp/normalizer.h"
+#include "squeeze.h"  // which loose patterns the engine runs as literals instead (agent/src)
+
+namespace dlp::bench {
+namespace {
+
+constexpr size_t kChunk = 128 * 1024;       // what ScanSession hands Hyperscan per step
+constexpr size_t kSample = 16 * 1024 * 1024;  // enough text for stable figures, quick compiles
+
+struct HsDb {
+  hs_database_t* db = nullptr;
+  hs_scratch_t* scratch = nullptr;
+  ~HsDb() {
+    hs_free_scratch(scratch);
+    hs_free_database(db);
+  }
+};
+
+// The loose view's stream database as the engine builds it (patterns that run as literals on
+// the squeezed view left out), from every rule but `skip` (-1: none). False if it has no
+// pattern or does not compile.
+bool BuildLoose(const RulePack& pack, int skip, HsDb* out) {
+  std::vector<std::string> exprs;
+  std::vector<unsigned> flags, ids;
+  for (size_t r = 0; r < pack.rules.size(); ++r) {
+    const Rule& rule = pack.rules[r];
+    if (static_cast<int>(r) == skip || rule.view != ViewKind::kLoose) continue;
+    for (const auto& p : rule.patterns) {
+      std::string squeezed;
+      if (internal::SqueezePattern(p, &squeezed)) continue;
+      exprs.push_back(p);
+      flags.push_back(rule.caseless ? HS_FLAG_CASELESS : 0);
+      ids.push_back(static_cast<unsigned>(ids.size()));
+    }
+  }
+  if (exprs.empty()) return false;
+  std::vector<const char*> ptrs;
+  for (const auto& e : exprs) ptrs.push_back(e.c_str());
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), static_cast<unsigned>(ptrs.size()),
+                       HS_MODE_STREAM, nullptr, &out->db, &err) != HS_SUCCESS) {
+    hs_free_compile_error(err);
+    return false;
+  }
+  return hs_alloc_scratch(out->db, &out->scratch) == HS_SUCCESS;
+}
+
+int CountHit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
+  ++*static_cast<size_t*>(ctx);
+  return 0;
+}
+
+// Median milliseconds of a streamed scan of `text`, in the session's chunk size.
+double ScanMs(const HsDb& db, const std::string& text, int runs) {
+  return MedianMs(runs, [&] {
+    size_t hits = 0;
+    hs_stream_t* st = nullptr;
+    if (hs_open_stream(db.db, 0, &st) != HS_SUCCESS) return;
+    for (size_t p = 0; p < text.size(); p += kChunk)
+      hs_scan_stream(st, text.data() + p, static_cast<unsigned>(std::min(kChunk, text.size() - p)),
+                     0, db.scratch, CountHit, &hits);
+    hs_close_stream(st, db.scratch, CountHit, &hits);
+  });
+}
+
+}  // namespace
+
+void RunRuleCostBench(const RulePack& pack, const std::string& corpus, const BenchConfig& cfg,
+                      int top, Report* report) {
+  std::unique_ptr<Normalizer> norm;
+  if (!Normalizer::Create(&norm).ok()) return;
+  std::string_view sample(corpus.data(), std::min(corpus.size(), kSample));
+  while (!sample.empty() && sample.back() != '\n') sample.remove_suffix(1);  // whole lines
+  NormalizedView exact, loose;
+  norm->NormalizeBoth(sample, 0, &exact, &loose);
+  std::string().swap(exact.text);
+
+  report->Section("Rule costs: Hyperscan on the loose view (" +
+                  std::to_string(loose.text.size() >> 20) + " MiB), one rule left out at a time");
+  HsDb all;
+  if (!BuildLoose(pack, -1, &all)) {
+    report->Text("loose view database", "did not compile");
+    return;
+  }
+  const double base_ms = ScanMs(all, loose.text, cfg.runs);
+  report->Row("all rules", MBps(loose.text.size(), base_ms), "MB/s", "", "loose_db_mbps");
+  struct Cost {
+    size_t rule;
+    double ms;
+  };
+  std::vector<Cost> costs;
+  for (size_t r = 0; r < pack.rules.size(); ++r) {
+    if (pack.rules[r].view != ViewKind::kLoose) continue;
+    HsDb without;
+    if (!BuildLoose(pack, static_cast<int>(r), &without)) continue;
+    costs.push_back({r, ScanMs(without, loose.text, cfg.runs)});
+  }
+  std::sort(costs.begin(), costs.end(), [](const Cost& a, const Cost& b) { return a.ms < b.ms; });
+  for (size_t k = 0; k < costs.size() && static_cast<int>(k) < top; ++k) {
+    const double gain = (base_ms / costs[k].ms - 1) * 100;
+    char note[64];
+    std::snprintf(note, sizeof note, "%+.0f %% without it", gain);
+    report->Row("without " + pack.rules[costs[k].rule].id, MBps(loose.text.size(), costs[k].ms),
+                "MB/s", note);
+  }
+}
+
+}  // namespace dlp::bench
