@@ -342,12 +342,10 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
   constexpr uint64_t kHigh = 0x8080808080808080ull;
   const size_t first = i;
   const uint64_t ox0 = base_offset + i;
-  // Only the call's first loose bytes can need an anchor (if ASCII: a letter is a piece), and
+  // Only the call's first loose byte can need an anchor (if ASCII: a letter is a piece), and
   // the exact view's one anchor goes in with the first block that keeps anything.
-  bool anchor_loose = ox0 != wl->next_orig();
+  const bool anchor_loose = ox0 != wl->next_orig() && in[i] < 0x80;
   bool anchor_exact = ox0 != wx->next_orig();
-  uint32_t prev_len = 0;  // input length of the last segment written (0: none yet)
-  bool prev_letter = false;
   while (i < n) {
     const size_t stop = std::min(n, i + kBlock);
     wx->Ensure(stop - i + 16);  // + a code point straddling `stop`, + the ASCII steps' overshoot
@@ -358,13 +356,10 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
     ViewPiece* const pl = wl->pieces();
     const size_t sl0 = wl->size(), ib = i;
     size_t sl = sl0, npl = wl->npieces();
+    if (anchor_loose && i == first) pl[npl++] = ViewPiece{ox0, sl, 0, 0};
     bool slow = false;
     while (i < stop) {
       if (in[i] < 0x80) {
-        if (anchor_loose) {
-          pl[npl++] = ViewPiece{base_offset + i, sl, 0, 0};
-          anchor_loose = false;
-        }
         // Eight bytes per step, all stored, until a byte with its top bit set (past the input's
         // end, 0x80 stands in) or `stop`, overshot by at most seven bytes (the +16 slack).
         for (;;) {
@@ -382,8 +377,6 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
           i += 8;
           if (i >= stop) break;
         }
-        prev_len = 1;
-        prev_letter = false;
         continue;
       }
       uint8_t lo = 0;
@@ -395,10 +388,7 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
       }
       pl[npl++] = ViewPiece{base_offset + i, sl, 1, len};
       tl[sl++] = static_cast<char>(lo);
-      anchor_loose = false;
       i += len;
-      prev_len = len;
-      prev_letter = true;
     }
     // The exact view: the block's input. Controls, rare, are replaced afterwards in both views
     // (a letter's loose byte is never one, so mapping the whole loose range is safe).
@@ -411,12 +401,15 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
       ReplaceControls(tl + sl0, sl - sl0);
     }
     sx += i - ib;
-    if (slow && prev_len != 0) {  // take back the segment the stopper may join
-      i -= prev_len;
-      sx -= prev_len;
+    if (slow && i > first) {  // take back the segment the stopper may join: the last one written
+      // A letter's piece is the last piece and holds the last loose byte; ASCII has none (an
+      // older piece starts before this call's first byte, this call's anchor is empty).
+      const bool letter = npl > 0 && pl[npl - 1].view == sl - 1 && pl[npl - 1].vlen == 1;
+      const size_t len = letter ? pl[npl - 1].olen : 1;
+      i -= len;
+      sx -= len;
       --sl;
-      if (prev_letter) --npl;
-      prev_len = 0;
+      if (letter) --npl;
     }
     // A call that keeps nothing leaves both views as they were (its loose anchor, if any, is
     // dropped with it). Only the first block can: one that ends at `stop` kept 4 KiB.
