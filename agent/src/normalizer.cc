@@ -202,14 +202,15 @@ struct Normalizer::Impl {
 
   const icu::Normalizer2* nfc;
   internal::CodePointTable table;
-  // The fused fast path's table (FastRun): for each code point of two-byte UTF-8 (fast2) and of
-  // Latin Extended Additional, U+1E00..U+1EFF (fast1e: every precomposed Vietnamese letter with
-  // two marks), the single ASCII byte it becomes in the loose view, or 0 when the code point is
-  // not "simple": simple means it never joins what precedes it, its exact view is itself
-  // (NFC-stable, not a control) and its loose view is one ASCII byte. Filled from the same
-  // CodePointTable the general path uses, so both paths agree by construction.
-  uint8_t fast2[0x800] = {};
-  uint8_t fast1e[0x100] = {};
+  // The fused fast path's table (FastRun): for each code point of two-byte UTF-8 (fast[cp]) and
+  // of Latin Extended Additional, U+1E00..U+1EFF (fast[0x800 + cp - 0x1E00]: every precomposed
+  // Vietnamese letter with two marks), the single ASCII byte it becomes in the loose view, or 0
+  // when the code point is not "simple": simple means it never joins what precedes it, its
+  // exact view is itself (NFC-stable, not a control) and its loose view is one ASCII byte.
+  // Filled from the same CodePointTable the general path uses, so both paths agree by
+  // construction. One table, so a letter's byte is one load whichever its length.
+  static constexpr uint32_t kFast1e = 0x800;
+  uint8_t fast[0x900] = {};
 
   void BuildFast() {
     auto simple = [this](char32_t c) -> uint8_t {
@@ -221,8 +222,8 @@ struct Normalizer::Impl {
       const auto b = static_cast<uint8_t>(lo[0]);
       return b > 0 && b < 0x80 ? b : 0;
     };
-    for (char32_t c = 0x80; c < 0x800; ++c) fast2[c] = simple(c);
-    for (char32_t c = 0; c < 0x100; ++c) fast1e[c] = simple(0x1E00 + c);
+    for (char32_t c = 0x80; c < 0x800; ++c) fast[c] = simple(c);
+    for (char32_t c = 0; c < 0x100; ++c) fast[kFast1e + c] = simple(0x1E00 + c);
   }
 
   // A segment of several code points (`seg`, UTF-8, controls already replaced).
@@ -273,38 +274,24 @@ Status Normalizer::Create(std::unique_ptr<Normalizer>* out) {
 
 namespace {
 
-// The loose byte of the simple code point at p (see Impl::fast2) and its length, or 0.
+// The loose byte of the simple code point at p (see Impl::fast) in *lo, and its length; 0 if
+// it is not one. Without a branch on the length: the lead and continuation bits of both forms
+// (110xxxxx 10xxxxxx, and E1 B8..BB 10xxxxxx) are checked with one mask each on a little-endian
+// load and the table index chosen from the result; anything else reads fast[0], which is 0 (as
+// is every entry below U+0080, where an overlong C0/C1 lead decodes). Bytes past the input's
+// end read as 0, which no continuation check accepts.
 [[gnu::always_inline]] inline uint32_t FastChar(const Normalizer::Impl& impl, const uint8_t* p,
                                                 size_t avail, uint8_t* lo) {
-  const uint8_t b0 = p[0];
-  if (b0 >= 0xC2 && b0 < 0xE0) {
-    if (avail < 2 || (p[1] & 0xC0) != 0x80) return 0;
-    *lo = impl.fast2[(uint32_t(b0 & 0x1F) << 6) | (p[1] & 0x3F)];
-    return *lo != 0 ? 2 : 0;
-  }
-  if (b0 == 0xE1) {  // U+1E00..U+1EFF is E1 B8..BB xx
-    if (avail < 3 || (p[1] & 0xFC) != 0xB8 || (p[2] & 0xC0) != 0x80) return 0;
-    *lo = impl.fast1e[(uint32_t(p[1] & 0x03) << 6) | (p[2] & 0x3F)];
-    return *lo != 0 ? 3 : 0;
-  }
-  return 0;
-}
-
-// FastChar with four bytes readable at p: one little-endian load, the lead and continuation
-// bits checked with one mask each (an overlong C0/C1 lead decodes below U+0080, where fast2 is 0).
-[[gnu::always_inline]] inline uint32_t FastChar4(const Normalizer::Impl& impl, const uint8_t* p,
-                                                 uint8_t* lo) {
-  uint32_t w;
-  std::memcpy(&w, p, 4);
-  if ((w & 0xC0E0u) == 0x80C0u) {  // 110xxxxx 10xxxxxx
-    *lo = impl.fast2[((w & 0x1Fu) << 6) | ((w >> 8) & 0x3Fu)];
-    return *lo != 0 ? 2 : 0;
-  }
-  if ((w & 0xC0FCFFu) == 0x80B8E1u) {  // E1 B8..BB 10xxxxxx
-    *lo = impl.fast1e[((w >> 2) & 0xC0u) | ((w >> 16) & 0x3Fu)];
-    return *lo != 0 ? 3 : 0;
-  }
-  return 0;
+  uint32_t u = 0;
+  if (avail >= 4) std::memcpy(&u, p, 4);
+  else std::memcpy(&u, p, avail);
+  const bool two = (u & 0xC0E0u) == 0x80C0u;
+  const bool three = (u & 0xC0FCFFu) == 0x80B8E1u;
+  const uint32_t i2 = ((u & 0x1Fu) << 6) | ((u >> 8) & 0x3Fu);
+  const uint32_t i3 = Normalizer::Impl::kFast1e | ((u >> 2) & 0xC0u) | ((u >> 16) & 0x3Fu);
+  // Masks rather than ?: so that the compiler keeps it free of branches.
+  *lo = impl.fast[(i2 & (0u - two)) | (i3 & (0u - three))];
+  return *lo != 0 ? 3 - two : 0;
 }
 
 // True if kAsciiMap changes one of the bytes (written to be vectorized: no early exit).
@@ -324,7 +311,7 @@ void ReplaceControls(char* p, size_t n) {
   }
 }
 
-// The fused fast path for ordinary text: ASCII and simple code points (Impl::fast2), each a
+// The fused fast path for ordinary text: ASCII and simple code points (Impl::fast), each a
 // segment of its own as long as the next code point cannot join it, with views known without
 // decoding a segment. In the exact view such a stretch is the input itself (controls aside: they
 // keep their length), a copy stretch needing at most one anchor per call, so it is written with
@@ -358,30 +345,29 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
     size_t sl = sl0, npl = wl->npieces();
     if (anchor_loose && i == first) pl[npl++] = ViewPiece{ox0, sl, 0, 0};
     bool slow = false;
+    // Each step is a run of ASCII (often empty: Vietnamese words are a few ASCII letters around
+    // one precomposed letter) and then one letter, so that which comes next is never a branch.
     while (i < stop) {
-      if (in[i] < 0x80) {
-        // Eight bytes per step, all stored, until a byte with its top bit set (past the input's
-        // end, 0x80 stands in) or `stop`, overshot by at most seven bytes (the +16 slack).
-        for (;;) {
-          uint64_t word = kHigh;
-          if (i + 8 <= n) std::memcpy(&word, in + i, 8);
-          else std::memcpy(&word, in + i, n - i);
-          std::memcpy(tl + sl, &word, 8);
-          if (const uint64_t high = word & kHigh) {
-            const size_t take = std::countr_zero(high) >> 3;
-            sl += take;
-            i += take;
-            break;
-          }
-          sl += 8;
-          i += 8;
-          if (i >= stop) break;
+      // Eight bytes per step, all stored, until a byte with its top bit set (past the input's
+      // end, 0x80 stands in) or `stop`, overshot by at most seven bytes (the +16 slack).
+      for (;;) {
+        uint64_t word = kHigh;
+        if (i + 8 <= n) std::memcpy(&word, in + i, 8);
+        else std::memcpy(&word, in + i, n - i);
+        std::memcpy(tl + sl, &word, 8);
+        if (const uint64_t high = word & kHigh) {
+          const size_t take = std::countr_zero(high) >> 3;
+          sl += take;
+          i += take;
+          break;
         }
-        continue;
+        sl += 8;
+        i += 8;
+        if (i >= stop) break;
       }
+      if (i >= stop) break;
       uint8_t lo = 0;
-      const uint32_t len =
-          i + 4 <= n ? FastChar4(impl, in + i, &lo) : FastChar(impl, in + i, n - i, &lo);
+      const uint32_t len = FastChar(impl, in + i, n - i, &lo);
       if (len == 0) {
         slow = true;
         break;
