@@ -86,11 +86,16 @@ std::string Window(const ViewBuffer& vb, uint64_t s, uint64_t e, int before, int
 
 }  // namespace
 
+bool HasContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPattern>>& require_re) {
+  const ContextSpec& c = r.context;
+  return !c.require.empty() || !require_re.empty() || !c.raise.empty() || !c.lower.empty();
+}
+
 bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPattern>>& require_re,
                   const ViewBuffer& loose, uint64_t ls, uint64_t le, const ViewBuffer& exact,
                   uint64_t es, uint64_t ee, ContextScratch* scratch, double* confidence) {
   const ContextSpec& c = r.context;
-  if (c.require.empty() && require_re.empty() && c.raise.empty() && c.lower.empty()) {
+  if (!HasContext(r, require_re)) {
     // No context to read (document numbers, most credentials): the windows are not needed.
     const double conf = std::clamp(r.confidence, 0.0, 1.0);
     *confidence = conf;

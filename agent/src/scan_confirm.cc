@@ -69,8 +69,9 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
     if (s >= confirmed_until[rule]) {
       for (size_t j = k; j < group_end; ++j) {
         double conf = 0;
-        if (Accept(rule, vb, s, spans[j].second, &conf)) {
-          AddFinding(rule, vb, s, spans[j].second, conf);
+        uint64_t os = 0, oe = 0;
+        if (Accept(rule, vb, s, spans[j].second, &conf, &os, &oe)) {
+          AddFinding(rule, vb, s, spans[j].second, os, oe, conf);
           confirmed_until[rule] = spans[j].second;
           break;
         }

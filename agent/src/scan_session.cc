@@ -203,31 +203,36 @@ void ScanSession::State::ConfirmReady(bool last) {
 }
 
 bool ScanSession::State::Accept(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e,
-                                double* confidence) {
+                                double* confidence, uint64_t* os_out, uint64_t* oe_out) {
   const Rule& r = eng->pack.rules[rule];
   if (e <= s || !vb.Has(s)) return false;
   std::string_view matched = vb.Slice(s, e);
   if (!CheckBoundary(r, vb, s, e) || !CheckCase(r, matched) || !CheckPosition(r, vb, s, e))
     return false;
   if (r.validator && !r.validator(matched, vctx)) return false;
-  // Context is read on the loose view (phrases) and the exact view (patterns), whichever view
-  // the rule matched on: map the span through original offsets.
+  // The span in original bytes (AddFinding reports it). Context is read on the loose view
+  // (phrases) and the exact view (patterns), whichever view the rule matched on: the span is
+  // mapped through original offsets, and only for rules that have context to read.
   const ViewBuffer& loose = views[static_cast<int>(ViewKind::kLoose)];
   const ViewBuffer& exact = views[static_cast<int>(ViewKind::kExact)];
-  uint64_t os = vb.buf.OriginalBegin(s - vb.base), oe = vb.buf.OriginalEnd(e - vb.base);
-  uint64_t ls = &vb == &loose ? s : loose.FromOriginal(os);
-  uint64_t le = &vb == &loose ? e : loose.FromOriginal(oe);
-  uint64_t es = &vb == &exact ? s : exact.FromOriginal(os);
-  uint64_t ee = &vb == &exact ? e : exact.FromOriginal(oe);
+  const uint64_t os = vb.buf.OriginalBegin(s - vb.base), oe = vb.buf.OriginalEnd(e - vb.base);
+  *os_out = os;
+  *oe_out = oe;
+  uint64_t ls = 0, le = 0, es = 0, ee = 0;  // not read by ScoreContext without context
+  if (HasContext(r, eng->require_re[rule])) {
+    ls = &vb == &loose ? s : loose.FromOriginal(os);
+    le = &vb == &loose ? e : loose.FromOriginal(oe);
+    es = &vb == &exact ? s : exact.FromOriginal(os);
+    ee = &vb == &exact ? e : exact.FromOriginal(oe);
+  }
   return ScoreContext(r, eng->require_re[rule], loose, ls, le, exact, es, ee, &context_,
                       confidence);
 }
 
 void ScanSession::State::AddFinding(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e,
-                                    double confidence) {
+                                    uint64_t os, uint64_t oe, double confidence) {
   const Rule& r = eng->pack.rules[rule];
   std::string_view value = vb.Slice(s, e);
-  uint64_t os = vb.buf.OriginalBegin(s - vb.base), oe = vb.buf.OriginalEnd(e - vb.base);
   // Shown values come from the exact view, so a stamp reads "TỐI MẬT" as the user wrote it.
   const ViewBuffer& exact = views[static_cast<int>(ViewKind::kExact)];
   std::string_view shown = value;

@@ -97,8 +97,12 @@ struct ScanSession::State {
                        std::vector<std::pair<unsigned, uint64_t>>* out);
   void ReverseSpans(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
                     std::vector<std::pair<uint64_t, uint64_t>>* spans);
-  bool Accept(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e, double* confidence);
-  void AddFinding(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e, double confidence);
+  // Checks a candidate span [s, e) of `vb`; when it passes, its original span is in *os, *oe.
+  bool Accept(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e, double* confidence,
+              uint64_t* os, uint64_t* oe);
+  // Records a finding for [s, e) of `vb`, whose original span Accept found ([os, oe)).
+  void AddFinding(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e, uint64_t os,
+                  uint64_t oe, double confidence);
   Status BuildResult(ScanResult* out);  // policy.cc
 };
 
@@ -112,6 +116,9 @@ bool CheckPosition(const Rule& r, const ViewBuffer& vb, uint64_t s, uint64_t e);
 // The part of the own-line check that needs only the end of a match: run before confirming, it
 // discards most hits of stamp words in running text without any start-of-match work.
 bool LineAfterIsClear(const Rule& r, const ViewBuffer& vb, uint64_t e);
+// True if the rule reads anything around a match (words, patterns); else ScoreContext needs no
+// windows and its view offsets are not read.
+bool HasContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPattern>>& require_re);
 // Context score (context_scorer.cc): false if a required word or pattern is missing, else
 // sets *confidence. `loose` is searched for phrases, `exact` for require_patterns.
 bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPattern>>& require_re,
