@@ -1,7 +1,8 @@
 // Fuzz target: the normalizer and the engine's scan on arbitrary bytes, with the default pack.
 //
 // Input: one byte of options (destination, chunking), then the text. Checks, beyond "no crash,
-// no sanitizer report": every view offset maps inside the input and never backwards; findings
+// no sanitizer report": every view offset maps inside the input and never backwards; the fused
+// NormalizeBoth equals Normalize per view (bytes and maps); findings
 // lie inside the text, in order, with a non-empty masked excerpt that is never the raw value
 // (for values longer than 4 bytes); and a streaming scan fed in small chunks finds exactly what
 // the one-shot scan finds.
@@ -71,11 +72,20 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const uint8_t opts = data[0];
   std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
 
+  dlp::NormalizedView per_view[2];
   for (auto kind : {dlp::ViewKind::kExact, dlp::ViewKind::kLoose}) {
-    dlp::NormalizedView v;
+    dlp::NormalizedView& v = per_view[kind == dlp::ViewKind::kLoose];
     g_norm->Normalize(text, kind, 0, &v);
     CheckView(v, text.size());
   }
+  // The fused pass (the session's, with the fast path for ASCII and precomposed letters) must
+  // give the per-view results exactly: the same bytes and the same offset maps.
+  dlp::NormalizedView both_exact, both_loose;
+  g_norm->NormalizeBoth(text, 0, &both_exact, &both_loose);
+  Check(both_exact.text == per_view[0].text && both_exact.pieces == per_view[0].pieces,
+        "NormalizeBoth's exact view differs from Normalize's");
+  Check(both_loose.text == per_view[1].text && both_loose.pieces == per_view[1].pieces,
+        "NormalizeBoth's loose view differs from Normalize's");
   size_t cut = g_norm->SafeCut(text, false);
   Check(cut <= text.size(), "SafeCut past the end");
 
