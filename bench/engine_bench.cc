@@ -8,12 +8,11 @@
 #include <memory>
 
 #include "dlp/normalizer.h"
-#include "squeeze.h"  // the engine's split of loose patterns (agent/src)
+#include "squeeze.h"  // SqueezedChunk: squeezing is part of the scan's cost (agent/src)
+#include "view_dbs.h"
 
 namespace dlp::bench {
 namespace {
-
-constexpr size_t kChunk = 128 * 1024;  // what ScanSession normalizes per step
 
 // Normalizes `text` into both views the way a session does (chunks cut where it is safe),
 // calling `sink(view, bytes)` with each piece. Offset maps are built (they are part of the cost)
@@ -23,9 +22,9 @@ void NormalizeChunks(const Normalizer& norm, std::string_view text, Sink&& sink)
   NormalizedView views[kViewCount];
   size_t pos = 0;
   while (pos < text.size()) {
-    std::string_view in = text.substr(pos, kChunk * 2);
+    std::string_view in = text.substr(pos, kSessionChunk * 2);
     bool last = pos + in.size() == text.size();
-    if (!last) in = in.substr(0, kChunk);
+    if (!last) in = in.substr(0, kSessionChunk);
     size_t cut = norm.SafeCut(in, last);
     if (cut == 0) cut = in.size();
     // Both views in one pass, as ScanSession does (NormalizeBoth; its fast path is only there).
@@ -36,18 +35,8 @@ void NormalizeChunks(const Normalizer& norm, std::string_view text, Sink&& sink)
   }
 }
 
-int CountHit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
-  ++*static_cast<size_t*>(ctx);
-  return 0;
-}
-
-// The stream databases as the engine builds them (stream mode, no start of match): exact view,
-// loose view, and the loose patterns that run as literals on the squeezed loose view
-// (agent/src/squeeze.h). Compiled here from the pack so that Hyperscan's own speed on the views
-// can be shown apart from the rest.
-constexpr int kDbCount = kViewCount + 1;
-constexpr int kSqueezed = kViewCount;
-
+// The stream databases as the engine builds them (stream mode, no start of match; view_dbs.h),
+// so that Hyperscan's own speed on the views can be shown apart from the rest.
 struct ViewDbs {
   hs_database_t* db[kDbCount] = {};
   hs_scratch_t* scratch = nullptr;
@@ -56,31 +45,11 @@ struct ViewDbs {
     hs_free_scratch(scratch);
   }
   bool Build(const RulePack& pack) {
-    std::vector<std::string> exprs[kDbCount];
-    std::vector<unsigned> flags[kDbCount];
-    for (const Rule& r : pack.rules) {
-      for (const auto& p : r.patterns) {
-        int d = static_cast<int>(r.view);
-        std::string squeezed;
-        if (r.view == ViewKind::kLoose && internal::SqueezePattern(p, &squeezed)) d = kSqueezed;
-        exprs[d].push_back(d == kSqueezed ? squeezed : p);
-        flags[d].push_back(r.caseless ? HS_FLAG_CASELESS : 0);
-      }
-    }
+    ViewPatterns patterns[kDbCount];
+    SplitPatterns(pack, -1, patterns);
     for (int d = 0; d < kDbCount; ++d) {
-      if (exprs[d].empty()) continue;
-      std::vector<const char*> ptrs;
-      std::vector<unsigned> ids;
-      for (auto& e : exprs[d]) {
-        ptrs.push_back(e.c_str());
-        ids.push_back(static_cast<unsigned>(ids.size()));
-      }
-      hs_compile_error_t* err = nullptr;
-      if (hs_compile_multi(ptrs.data(), flags[d].data(), ids.data(), unsigned(ptrs.size()),
-                           HS_MODE_STREAM, nullptr, &db[d], &err) != HS_SUCCESS) {
-        hs_free_compile_error(err);
-        return false;
-      }
+      if (patterns[d].exprs.empty()) continue;
+      if (!CompileStream(patterns[d], &db[d])) return false;
       if (hs_alloc_scratch(db[d], &scratch) != HS_SUCCESS) return false;
     }
     return true;
@@ -121,8 +90,8 @@ double RunEngineBench(const Engine& engine, const std::string& corpus, const Ben
         const std::string& text = views[d == kSqueezed ? int(ViewKind::kLoose) : d];
         hs_stream_t* st = nullptr;
         hs_open_stream(dbs.db[d], 0, &st);
-        for (size_t p = 0; p < text.size(); p += kChunk) {
-          std::string_view piece(text.data() + p, std::min(kChunk, text.size() - p));
+        for (size_t p = 0; p < text.size(); p += kSessionChunk) {
+          std::string_view piece(text.data() + p, std::min(kSessionChunk, text.size() - p));
           if (d == kSqueezed) {  // squeezing is part of the cost
             squeezed.Build(piece);
             piece = squeezed.text();

@@ -8,12 +8,11 @@
 #include <vector>
 
 #include "dlp/normalizer.h"
-#include "squeeze.h"  // which loose patterns the engine runs as literals instead (agent/src)
+#include "view_dbs.h"
 
 namespace dlp::bench {
 namespace {
 
-constexpr size_t kChunk = 128 * 1024;       // what ScanSession hands Hyperscan per step
 constexpr size_t kSample = 16 * 1024 * 1024;  // enough text for stable figures, quick compiles
 
 struct HsDb {
@@ -29,34 +28,10 @@ struct HsDb {
 // the squeezed view left out), from every rule but `skip` (-1: none). False if it has no
 // pattern or does not compile.
 bool BuildLoose(const RulePack& pack, int skip, HsDb* out) {
-  std::vector<std::string> exprs;
-  std::vector<unsigned> flags, ids;
-  for (size_t r = 0; r < pack.rules.size(); ++r) {
-    const Rule& rule = pack.rules[r];
-    if (static_cast<int>(r) == skip || rule.view != ViewKind::kLoose) continue;
-    for (const auto& p : rule.patterns) {
-      std::string squeezed;
-      if (internal::SqueezePattern(p, &squeezed)) continue;
-      exprs.push_back(p);
-      flags.push_back(rule.caseless ? HS_FLAG_CASELESS : 0);
-      ids.push_back(static_cast<unsigned>(ids.size()));
-    }
-  }
-  if (exprs.empty()) return false;
-  std::vector<const char*> ptrs;
-  for (const auto& e : exprs) ptrs.push_back(e.c_str());
-  hs_compile_error_t* err = nullptr;
-  if (hs_compile_multi(ptrs.data(), flags.data(), ids.data(), static_cast<unsigned>(ptrs.size()),
-                       HS_MODE_STREAM, nullptr, &out->db, &err) != HS_SUCCESS) {
-    hs_free_compile_error(err);
-    return false;
-  }
-  return hs_alloc_scratch(out->db, &out->scratch) == HS_SUCCESS;
-}
-
-int CountHit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
-  ++*static_cast<size_t*>(ctx);
-  return 0;
+  ViewPatterns patterns[kDbCount];
+  SplitPatterns(pack, skip, patterns);
+  return CompileStream(patterns[static_cast<int>(ViewKind::kLoose)], &out->db) &&
+         hs_alloc_scratch(out->db, &out->scratch) == HS_SUCCESS;
 }
 
 // Median milliseconds of a streamed scan of `text`, in the session's chunk size.
@@ -65,8 +40,8 @@ double ScanMs(const HsDb& db, const std::string& text, int runs) {
     size_t hits = 0;
     hs_stream_t* st = nullptr;
     if (hs_open_stream(db.db, 0, &st) != HS_SUCCESS) return;
-    for (size_t p = 0; p < text.size(); p += kChunk)
-      hs_scan_stream(st, text.data() + p, static_cast<unsigned>(std::min(kChunk, text.size() - p)),
+    for (size_t p = 0; p < text.size(); p += kSessionChunk)
+      hs_scan_stream(st, text.data() + p, static_cast<unsigned>(std::min(kSessionChunk, text.size() - p)),
                      0, db.scratch, CountHit, &hits);
     hs_close_stream(st, db.scratch, CountHit, &hits);
   });

@@ -67,10 +67,19 @@ bool AnyPhrase(const std::string& hay, const PairFilter& filter,
   });
 }
 
-// Appends view bytes [from, to) of `vb`, lower-cased, to `out` (nothing if the range is empty).
-void AppendLower(const ViewBuffer& vb, uint64_t from, uint64_t to, std::string* out) {
-  if (from >= to) return;
-  const std::string_view s = vb.Slice(from, to);
+// The part of [s - before, e + after) that `vb` still holds (empty when from >= to).
+struct Range {
+  uint64_t from, to;
+};
+Range WindowRange(const ViewBuffer& vb, uint64_t s, uint64_t e, int before, int after) {
+  return {std::max(vb.base, s > static_cast<uint64_t>(before) ? s - before : 0),
+          std::min(vb.total, e + after)};
+}
+
+// Appends the window's bytes, lower-cased, to `out`.
+void AppendLower(const ViewBuffer& vb, Range w, std::string* out) {
+  if (w.from >= w.to) return;
+  const std::string_view s = vb.Slice(w.from, w.to);
   const size_t at = out->size();
   out->resize(at + s.size());
   char* d = out->data() + at;
@@ -78,10 +87,9 @@ void AppendLower(const ViewBuffer& vb, uint64_t from, uint64_t to, std::string* 
 }
 
 std::string Window(const ViewBuffer& vb, uint64_t s, uint64_t e, int before, int after) {
-  uint64_t from = std::max(vb.base, s > static_cast<uint64_t>(before) ? s - before : 0);
-  uint64_t to = std::min(vb.total, e + after);
-  if (from >= to) return std::string();
-  return std::string(vb.Slice(from, to));
+  const Range w = WindowRange(vb, s, e, before, after);
+  if (w.from >= w.to) return std::string();
+  return std::string(vb.Slice(w.from, w.to));
 }
 
 }  // namespace
@@ -104,12 +112,9 @@ bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPat
   // The match itself is blanked so that a keyword inside the value cannot vouch for it.
   std::string& hay = scratch->hay;
   hay.clear();
-  const auto before = static_cast<uint64_t>(c.window_before);
-  const auto after = static_cast<uint64_t>(c.window_after);
-  AppendLower(loose, std::max(loose.base, ls > before ? ls - before : 0),
-              std::min(loose.total, ls), &hay);
+  AppendLower(loose, WindowRange(loose, ls, ls, c.window_before, 0), &hay);
   hay.append(" \x01 ");
-  AppendLower(loose, std::max(loose.base, le), std::min(loose.total, le + after), &hay);
+  AppendLower(loose, WindowRange(loose, le, le, 0, c.window_after), &hay);
   const PairFilter filter(hay, scratch);
 
   if (!c.require.empty() || !require_re.empty()) {

@@ -1,0 +1,99 @@
+// NormalizedView's offset map, read: from view bytes to the original bytes and back, and cutting
+// the front of a view. The map is written by the normalizer (normalizer.cc); "Offset maps by
+// pieces" in docs/ARCHITECTURE.md describes it.
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+#include "dlp/normalizer.h"
+
+namespace dlp {
+
+namespace {
+
+bool IsContinuation(char c) { return (static_cast<uint8_t>(c) & 0xC0) == 0x80; }
+
+// The piece holding view byte i (< text size): the last one starting at or before it.
+size_t PieceOf(const ViewPieces& pieces, size_t i) {
+  const auto it = std::upper_bound(pieces.begin(), pieces.end(), i,
+                                   [](size_t v, const ViewPiece& p) { return v < p.view; });
+  return static_cast<size_t>(it - pieces.begin()) - 1;
+}
+
+// Where the copy stretch of piece k ends.
+size_t StretchEnd(const NormalizedView& v, size_t k) {
+  return k + 1 < v.pieces.size() ? v.pieces[k + 1].view : v.text.size();
+}
+
+}  // namespace
+
+// In a copy stretch a code point of the view is its own segment, as long as in the original: its
+// lead byte is found at most three bytes back, its end at most three bytes on.
+uint64_t NormalizedView::OriginalBegin(size_t begin) const {
+  const ViewPiece& p = pieces[PieceOf(pieces, begin)];
+  const size_t copy = p.view + p.vlen;
+  if (begin < copy) return p.orig;
+  size_t j = begin;
+  while (j > copy && IsContinuation(text[j])) --j;
+  return p.orig + p.olen + (j - copy);
+}
+
+uint64_t NormalizedView::OriginalEnd(size_t end) const {
+  const size_t k = PieceOf(pieces, end - 1);
+  const ViewPiece& p = pieces[k];
+  const size_t copy = p.view + p.vlen;
+  if (end - 1 < copy) return p.orig + p.olen;
+  const size_t stop = StretchEnd(*this, k);
+  size_t j = end;
+  while (j < stop && IsContinuation(text[j])) ++j;
+  return p.orig + p.olen + (j - copy);
+}
+
+size_t NormalizedView::FromOriginal(uint64_t orig) const {
+  // Pieces' original offsets increase strictly, so every byte of pieces from the first one at or
+  // after `orig` qualifies, and every byte before the piece preceding it does not: the answer is
+  // in that piece's copy stretch or is the next piece's first byte.
+  const auto it = std::lower_bound(pieces.begin(), pieces.end(), orig,
+                                   [](const ViewPiece& p, uint64_t o) { return p.orig < o; });
+  const size_t k = static_cast<size_t>(it - pieces.begin());
+  if (k == 0) return 0;
+  const ViewPiece& p = pieces[k - 1];
+  const size_t copy = p.view + p.vlen, stop = StretchEnd(*this, k - 1);
+  const uint64_t ocopy = p.orig + p.olen;
+  size_t j = orig <= ocopy ? copy : copy + static_cast<size_t>(std::min<uint64_t>(orig - ocopy, stop - copy));
+  while (j < stop && IsContinuation(text[j])) ++j;  // bytes inside a code point begin before it
+  return j;
+}
+
+void NormalizedView::TrimFront(size_t n) {
+  if (n == 0) return;
+  if (n >= text.size()) {
+    Clear();
+    return;
+  }
+  // The piece holding byte n becomes the first, starting at n. Cut inside a segment, the kept
+  // bytes of that segment become a piece of their own that still maps to the whole segment.
+  const size_t k = PieceOf(pieces, n);
+  ViewPiece head = pieces[k];
+  const size_t copy = head.view + head.vlen;
+  if (n < copy) {
+    head.vlen = static_cast<uint32_t>(copy - n);
+    head.view = n;
+  } else if (!IsContinuation(text[n])) {
+    head = ViewPiece{head.orig + head.olen + (n - copy), n, 0, 0};
+  } else {
+    const size_t stop = StretchEnd(*this, k);
+    size_t lead = n, next = n + 1;
+    while (lead > copy && IsContinuation(text[lead])) --lead;
+    while (next < stop && IsContinuation(text[next])) ++next;
+    const uint64_t ocopy = head.orig + head.olen;
+    head = ViewPiece{ocopy + (lead - copy), n, static_cast<uint32_t>(next - n),
+                     static_cast<uint32_t>(next - lead)};
+  }
+  pieces[k] = head;
+  pieces.erase(pieces.begin(), pieces.begin() + static_cast<std::ptrdiff_t>(k));
+  for (ViewPiece& p : pieces) p.view -= n;
+  text.erase(0, n);
+}
+
+}  // namespace dlp

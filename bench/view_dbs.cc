@@ -1,0 +1,43 @@
+#include "view_dbs.h"
+
+#include "squeeze.h"  // the engine's split of loose patterns (agent/src)
+
+namespace dlp::bench {
+
+void SplitPatterns(const RulePack& pack, int skip, ViewPatterns out[kDbCount]) {
+  for (size_t r = 0; r < pack.rules.size(); ++r) {
+    if (static_cast<int>(r) == skip) continue;
+    const Rule& rule = pack.rules[r];
+    for (const auto& p : rule.patterns) {
+      int d = static_cast<int>(rule.view);
+      std::string squeezed;
+      if (rule.view == ViewKind::kLoose && internal::SqueezePattern(p, &squeezed)) d = kSqueezed;
+      out[d].exprs.push_back(d == kSqueezed ? squeezed : p);
+      out[d].flags.push_back(rule.caseless ? HS_FLAG_CASELESS : 0);
+    }
+  }
+}
+
+bool CompileStream(const ViewPatterns& p, hs_database_t** db) {
+  if (p.exprs.empty()) return false;
+  std::vector<const char*> ptrs;
+  std::vector<unsigned> ids;
+  for (const auto& e : p.exprs) {
+    ptrs.push_back(e.c_str());
+    ids.push_back(static_cast<unsigned>(ids.size()));
+  }
+  hs_compile_error_t* err = nullptr;
+  if (hs_compile_multi(ptrs.data(), p.flags.data(), ids.data(), static_cast<unsigned>(ptrs.size()),
+                       HS_MODE_STREAM, nullptr, db, &err) != HS_SUCCESS) {
+    hs_free_compile_error(err);
+    return false;
+  }
+  return true;
+}
+
+int CountHit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
+  ++*static_cast<size_t*>(ctx);
+  return 0;
+}
+
+}  // namespace dlp::bench
