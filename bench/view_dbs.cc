@@ -1,6 +1,7 @@
 #include "view_dbs.h"
 
-#include "squeeze.h"  // the engine's split of loose patterns (agent/src)
+#include "hs_platform.h"  // the platform the engine compiles for (agent/src)
+#include "squeeze.h"      // the engine's split of loose patterns (agent/src)
 
 namespace dlp::bench {
 
@@ -18,7 +19,7 @@ void SplitPatterns(const RulePack& pack, int skip, ViewPatterns out[kDbCount]) {
   }
 }
 
-bool CompileStream(const ViewPatterns& p, hs_database_t** db) {
+bool CompileStream(const ViewPatterns& p, hs_database_t** db, bool host_features) {
   if (p.exprs.empty()) return false;
   std::vector<const char*> ptrs;
   std::vector<unsigned> ids;
@@ -27,8 +28,9 @@ bool CompileStream(const ViewPatterns& p, hs_database_t** db) {
     ids.push_back(static_cast<unsigned>(ids.size()));
   }
   hs_compile_error_t* err = nullptr;
+  const hs_platform_info_t plat = EngineHsPlatform(host_features);
   if (hs_compile_multi(ptrs.data(), p.flags.data(), ids.data(), static_cast<unsigned>(ptrs.size()),
-                       HS_MODE_STREAM, nullptr, db, &err) != HS_SUCCESS) {
+                       HS_MODE_STREAM, &plat, db, &err) != HS_SUCCESS) {
     hs_free_compile_error(err);
     return false;
   }

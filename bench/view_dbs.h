@@ -26,8 +26,9 @@ struct ViewPatterns {
 
 // The patterns of every rule but `skip` (-1: none), split by database as the engine splits them.
 void SplitPatterns(const RulePack& pack, int skip, ViewPatterns out[kDbCount]);
-// `p` compiled in stream mode; false if it is empty or does not compile.
-bool CompileStream(const ViewPatterns& p, hs_database_t** db);
+// `p` compiled in stream mode for the engine's platform (agent/src/hs_platform.h), or with
+// `host_features` for everything this CPU has; false if it is empty or does not compile.
+bool CompileStream(const ViewPatterns& p, hs_database_t** db, bool host_features = false);
 // A Hyperscan match callback counting matches in the size_t at `ctx`.
 int CountHit(unsigned, unsigned long long, unsigned long long, unsigned, void* ctx);
 

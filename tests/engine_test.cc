@@ -229,6 +229,26 @@ TEST_CASE("compiled databases are cached on disk and a bad cache is recompiled",
   CHECK(make()->stats().from_cache);  // and the cache was rewritten
 }
 
+// The databases' platform (agent/src/hs_platform.h): what the engine compiles for is what the
+// cache is keyed on, so a cache written for another platform choice is never loaded.
+#include "engine_cache.h"
+#include "hs_platform.h"
+
+TEST_CASE("databases are compiled for the engine's platform and the cache is keyed on it",
+          "[engine][cache]") {
+  const hs_platform_info_t engine = dlp::EngineHsPlatform();
+  const hs_platform_info_t host = dlp::EngineHsPlatform(true);
+  CHECK((engine.cpu_features & ~host.cpu_features) == 0);  // never more than the CPU has
+#if defined(__x86_64__)
+  // x86: without the AVX2 / AVX-512 variants, which scanned the default bundle slower.
+  CHECK((engine.cpu_features & (HS_CPU_FEATURES_AVX2 | HS_CPU_FEATURES_AVX512)) == 0);
+#endif
+  dlp::RulePack pack;
+  REQUIRE(dlp::LoadDefaultPack(&pack).ok());
+  const std::string key = dlp::EngineCacheKey(pack.rules);
+  CHECK(key.find(";cpu=" + std::to_string(engine.cpu_features) + "\n") != std::string::npos);
+}
+
 // The start filter of anchored confirmation: a superset of the bytes a match can begin with.
 #include "first_bytes.h"
 

@@ -13,6 +13,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "hs_platform.h"
+
 namespace dlp {
 namespace {
 
@@ -53,8 +55,8 @@ bool Deserialize(std::string_view blob, HsDatabase* db) {
 }  // namespace
 
 std::string EngineCacheKey(const std::vector<Rule>& rules) {
-  hs_platform_info_t plat{};
-  hs_populate_platform(&plat);
+  // The platform the databases are built for (hs_platform.h), which is not the host's own.
+  const hs_platform_info_t plat = EngineHsPlatform();
   std::ostringstream key;
   key << "hs=" << hs_version() << ";tune=" << plat.tune << ";cpu=" << plat.cpu_features << "\n";
   for (const Rule& r : rules) {

@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "hs_platform.h"
+
 namespace dlp {
 
 Status CompileHs(const std::vector<HsPattern>& patterns, unsigned mode, HsDatabase* out,
@@ -14,8 +16,9 @@ Status CompileHs(const std::vector<HsPattern>& patterns, unsigned mode, HsDataba
     ids.push_back(p.id);
   }
   hs_compile_error_t* err = nullptr;
+  const hs_platform_info_t plat = EngineHsPlatform();
   hs_error_t rc = hs_compile_multi(exprs.data(), flags.data(), ids.data(),
-                                   static_cast<unsigned>(exprs.size()), mode, nullptr, out->out(),
+                                   static_cast<unsigned>(exprs.size()), mode, &plat, out->out(),
                                    &err);
   if (rc == HS_SUCCESS) return Status::OK();
   std::string msg = err && err->message ? err->message : "unknown Hyperscan error";
