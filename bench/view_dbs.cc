@@ -1,7 +1,8 @@
 #include "view_dbs.h"
 
-#include "hs_platform.h"  // the platform the engine compiles for (agent/src)
-#include "squeeze.h"      // the engine's split of loose patterns (agent/src)
+#include "gate_literals.h"  // rules searched around their phrases (agent/src)
+#include "hs_platform.h"    // the platform the engine compiles for (agent/src)
+#include "squeeze.h"        // the engine's split of loose patterns (agent/src)
 
 namespace dlp::bench {
 
@@ -9,6 +10,13 @@ void SplitPatterns(const RulePack& pack, int skip, ViewPatterns out[kDbCount]) {
   for (size_t r = 0; r < pack.rules.size(); ++r) {
     if (static_cast<int>(r) == skip) continue;
     const Rule& rule = pack.rules[r];
+    if (internal::IsGated(rule)) {  // its phrases stand for it, caseless, on the loose view
+      for (auto& lit : internal::GateLiterals(rule)) {
+        out[static_cast<int>(ViewKind::kLoose)].exprs.push_back(lit);
+        out[static_cast<int>(ViewKind::kLoose)].flags.push_back(HS_FLAG_CASELESS);
+      }
+      continue;
+    }
     for (const auto& p : rule.patterns) {
       int d = static_cast<int>(rule.view);
       std::string squeezed;

@@ -4,8 +4,9 @@
 // no sanitizer report": every view offset maps inside the input and never backwards; the fused
 // NormalizeBoth equals Normalize per view (bytes and maps); findings
 // lie inside the text, in order, with a non-empty masked excerpt that is never the raw value
-// (for values longer than 4 bytes); and a streaming scan fed in small chunks finds exactly what
-// the one-shot scan finds.
+// (for values longer than 4 bytes); a streaming scan fed in small chunks finds exactly what
+// the one-shot scan finds; and so does an engine that searches every pattern everywhere
+// (EngineOptions::gate_required_context off).
 #include <sys/stat.h>
 
 #include <cctype>
@@ -23,6 +24,7 @@
 namespace {
 
 const dlp::Engine* g_engine = nullptr;
+const dlp::Engine* g_ungated = nullptr;  // require_first rules searched everywhere
 const dlp::Normalizer* g_norm = nullptr;
 
 void Check(bool ok, const char* what) {
@@ -60,10 +62,14 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   const char* cache = std::getenv("DLP_FUZZ_CACHE");
   eo.cache_dir = cache && *cache ? cache : "/tmp/dlp-fuzz-engine-cache";
   mkdir(eo.cache_dir.c_str(), 0700);
-  std::unique_ptr<dlp::Engine> engine;
+  std::unique_ptr<dlp::Engine> engine, ungated;
+  dlp::RulePack copy = pack;
   if (!dlp::Engine::Create(std::move(pack), eo, &engine).ok()) abort();
+  eo.gate_required_context = false;
+  if (!dlp::Engine::Create(std::move(copy), eo, &ungated).ok()) abort();
   g_norm = norm.release();
   g_engine = engine.release();
+  g_ungated = ungated.release();
   return 0;
 }
 
@@ -132,5 +138,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
               streamed.findings[i].end == one.findings[i].end &&
               streamed.findings[i].rule_id == one.findings[i].rule_id,
           "stream and one-shot findings differ");
+  dlp::ScanResult everywhere;
+  Check(g_ungated->Scan(text, so, &everywhere).ok(), "Scan failed without gates");
+  Check(everywhere.action == one.action, "gated and ungated verdicts differ");
+  Check(everywhere.findings.size() == one.findings.size(), "gated and ungated counts differ");
+  for (size_t i = 0; i < one.findings.size(); ++i)
+    Check(everywhere.findings[i].start == one.findings[i].start &&
+              everywhere.findings[i].end == one.findings[i].end &&
+              everywhere.findings[i].rule_id == one.findings[i].rule_id &&
+              everywhere.findings[i].confidence == one.findings[i].confidence,
+          "gated and ungated findings differ");
   return 0;
 }

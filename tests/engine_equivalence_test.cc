@@ -1,9 +1,12 @@
 // The engine's speed-ups must not change a single finding: keyword patterns found as literals
-// on the squeezed loose view (EngineOptions::squeeze_keywords) and starts found by backward
-// scans (EngineOptions::reverse_confirm) against the plain engine (loose view only, start-of-
-// match tracking and forward anchored scans), on texts built to hit every rule and its edges.
+// on the squeezed loose view (EngineOptions::squeeze_keywords), starts found by backward scans
+// (EngineOptions::reverse_confirm) and rules searched only around their required phrases
+// (EngineOptions::gate_required_context) against the plain engine (loose view only, start-of-
+// match tracking, forward anchored scans, every pattern everywhere), on texts built to hit every
+// rule and its edges.
 #include <catch2/catch.hpp>
 
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,12 +17,13 @@
 namespace dlp {
 namespace {
 
-std::unique_ptr<Engine> MakeEngine(bool squeeze, bool reverse) {
+std::unique_ptr<Engine> MakeEngine(bool squeeze, bool reverse, bool gate) {
   RulePack pack;
   REQUIRE(LoadDefaultPack(&pack).ok());
   EngineOptions o;
   o.squeeze_keywords = squeeze;
   o.reverse_confirm = reverse;
+  o.gate_required_context = gate;
   std::unique_ptr<Engine> e;
   REQUIRE(Engine::Create(std::move(pack), o, &e).ok());
   return e;
@@ -64,7 +68,11 @@ std::string RandomText(std::mt19937& rng, size_t bytes) {
       "cb500@snv.example.gov.vn", "\"tran binh\"@example.com", "a@b", "@@x.vn", "thư: x.y+z@ví.dụ",
       "https://user:pa55word@host.example/p", "0912 345 678", "(024) 3825 1234", "+84 912345678",
       "45/2024/NĐ-CP", "12/QĐ-UBND", "AKIAABCDEFGHIJKLMNOP", "VN12 3456 7890 1234 5678",
-      "B1234567", "HS 4 01 234 567 8901", "29A-123.45", "\"do_khan\": {\"x\": \"Khan\"}"};
+      "B1234567", "HS 4 01 234 567 8901", "29A-123.45", "\"do_khan\": {\"x\": \"Khan\"}",
+      // Required phrases of the require_first rules, and values they vouch for.
+      "CMND", "số CMND:", "chứng minh nhân dân", "CMT", "Hộ chiếu số:", "passport", "HC:", "số hc",
+      "BHXH", "Mã số BHXH:", "bảo hiểm xã hội", "số sổ", "Mật khẩu", "mật khẩu khởi tạo", "pass",
+      "C1234567", "N 2345678", "024567891", "0123456781", "UNE@uqzdii7", "Abc#123"};
   static const std::vector<std::string> gaps = {" ", " ", " ", "  ", "\t", "\n", "\n\n",
                                                 " \n ", "\r\n", "     ", "", ", ", ". "};
   std::string s;
@@ -76,15 +84,17 @@ std::string RandomText(std::mt19937& rng, size_t bytes) {
 }
 
 TEST_CASE("the fast confirm paths change no finding", "[engine][equivalence]") {
-  auto plain = MakeEngine(false, false), fast = MakeEngine(true, true);
+  auto plain = MakeEngine(false, false, false), fast = MakeEngine(true, true, true);
   // Squeezed hits with forward confirms: anchored rules fall back to one run per end.
-  auto squeeze_only = MakeEngine(true, false), reverse_only = MakeEngine(false, true);
+  auto squeeze_only = MakeEngine(true, false, false), reverse_only = MakeEngine(false, true, false);
+  auto gate_only = MakeEngine(false, false, true);
   REQUIRE(fast->stats().squeezed_patterns > 50);  // the keyword rules did move
   REQUIRE(plain->stats().squeezed_patterns == 0);
   std::mt19937 rng(2026);
   ScanOptions so;
   so.current_year = 2026;
   size_t findings = 0;
+  std::map<std::string, size_t> gated_findings;  // of the require_first rules
   for (int i = 0; i < 200; ++i) {
     std::string text = RandomText(rng, 200 + rng() % 6000);
     ScanResult a, b;
@@ -95,14 +105,28 @@ TEST_CASE("the fast confirm paths change no finding", "[engine][equivalence]") {
     RequireSameResult(a, b);
     REQUIRE(reverse_only->Scan(text, so, &b).ok());
     RequireSameResult(a, b);
+    REQUIRE(gate_only->Scan(text, so, &b).ok());
+    RequireSameResult(a, b);
     findings += a.findings.size();
+    for (const auto& f : a.findings)
+      for (const Rule& r : fast->pack().rules)
+        if (r.id == f.rule_id && r.context.require_first) ++gated_findings[r.id];
   }
   CHECK(findings > 5000);  // the texts did exercise the rules
+  // ... and every rule that is searched only around its phrases found something.
+  size_t require_first_rules = 0;
+  for (const Rule& r : fast->pack().rules) {
+    if (!r.context.require_first) continue;
+    ++require_first_rules;
+    INFO(r.id);
+    CHECK(gated_findings[r.id] > 10);
+  }
+  CHECK(require_first_rules >= 4);
 }
 
 TEST_CASE("the fast paths agree across chunk boundaries and trimmed windows",
           "[engine][equivalence][stream]") {
-  auto plain = MakeEngine(false, false), fast = MakeEngine(true, true);
+  auto plain = MakeEngine(false, false, false), fast = MakeEngine(true, true, true);
   std::mt19937 rng(84);
   // Several of the session's 128 KiB chunks, fed in odd pieces.
   std::string text = RandomText(rng, 700 * 1024);

@@ -56,6 +56,16 @@ TEST_CASE("broken packs are rejected with file, line and rule id", "[pack][badin
       {RuleFile("    position: somewhere\n"), "not one of"},
       {"format: 2\n", "format"},
       {RuleFile("").replace(RuleFile("").find("type: cmnd"), 10, "type: dna"), "unknown finding type"},
+      // require_first: phrases to look for first, on the loose view, and a start to track.
+      {RuleFile("    context: {require_first: true}\n"), "require_first needs 'require' phrases"},
+      {RuleFile("    context: {require: [cmnd], require_patterns: ['x'], require_first: true}\n"),
+       "require_first needs 'require' phrases and no 'require_patterns'"},
+      {RuleFile("    context: {require: [cmnd], require_first: yes}\n"), "expected true or false"},
+      {RuleFile("    context: {require: ['  '], require_first: true}\n"), "empty once folded"},
+      {RuleFile("    view: exact\n    context: {require: [cmnd], require_first: true}\n"),
+       "the rule must be on it"},
+      {RuleFile("    context: {require: [cmnd], require_first: true}\n", "'[0-9]{200}'"),
+       "require_first: a match can be 200 bytes long"},
   };
   for (const auto& c : cases) {
     INFO("pack:\n" << c.yaml);

@@ -7,6 +7,7 @@
 #include "engine_internal.h"
 #include "engine_cache.h"
 #include "first_bytes.h"
+#include "gate_literals.h"
 #include "pattern_tokens.h"
 #include "scan_session_state.h"
 #include "squeeze.h"
@@ -105,6 +106,7 @@ void CompileReverse(const Rule& r, HsDatabase* db) {
   if (CompileHs(reversed, HS_MODE_BLOCK, &compiled, &bad).ok()) *db = std::move(compiled);
 }
 
+
 }  // namespace
 
 Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_ptr<Engine>* out) {
@@ -115,11 +117,13 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   std::vector<size_t> origin[kStreamDbCount];  // rule index per stream pattern id
   std::vector<RulePlan> plans(pack.rules.size());
   std::vector<bool> squeezed(pack.rules.size(), false);
+  impl->gated.assign(pack.rules.size(), false);
   for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
     const Rule& r = pack.rules[ri];
     int v = static_cast<int>(r.view);
+    std::vector<std::pair<int, HsPattern>> stream;  // (database, pattern as it sees it)
     for (size_t pi = 0; pi < r.patterns.size(); ++pi) {
-      HsPattern p{r.patterns[pi], FlagsFor(r, false), static_cast<unsigned>(by_view[v].size())};
+      HsPattern p{r.patterns[pi], FlagsFor(r, false), 0};
       unsigned w = 0;
       if (Status s = HsMaxWidth(p, &w); !s.ok())
         return Status::InvalidArgument(Where(r) + ": pattern " + std::to_string(pi + 1) + " '" +
@@ -134,12 +138,32 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       if (r.view == ViewKind::kLoose && options.squeeze_keywords &&
           SqueezedForm(p.expression, p.flags, &p.expression))
         db = kSqueezedDb;
+      stream.push_back({db, std::move(p)});
+      plans[ri].confirm.push_back({r.patterns[pi], FlagsFor(r, true), static_cast<unsigned>(pi)});
+    }
+    // A gated rule's matches are found around its phrases with its confirm database, which must
+    // track starts (an anchored one would need whole runs of ends; see AnchoredSpans).
+    const bool gated = options.gate_required_context && internal::IsGated(r);
+    if (gated && plans[ri].width > kMaxSomWidth)
+      return Status::InvalidArgument(Where(r) + ": require_first: a match can be " +
+                                     std::to_string(plans[ri].width) + " bytes long, more than " +
+                                     std::to_string(kMaxSomWidth) + "; remove require_first");
+    impl->gated[ri] = gated;
+    if (gated) {  // its phrases stand for it (gate_literals.h)
+      stream.clear();
+      for (auto& lit : internal::GateLiterals(r))
+        stream.push_back({static_cast<int>(ViewKind::kLoose), {lit, HS_FLAG_CASELESS, 0}});
+    }
+    for (auto& [db, p] : stream) {
       if (db == kSqueezedDb) squeezed[ri] = true;
       p.id = static_cast<unsigned>(by_view[db].size());
+      if (db == static_cast<int>(ViewKind::kLoose))
+        impl->gate_len.push_back(
+            gated ? static_cast<uint32_t>(internal::GateLiteralLength(p.expression)) : 0);
       by_view[db].push_back(p);
       origin[db].push_back(ri);
-      impl->view_pattern_rule[db].push_back(static_cast<int>(ri));
-      plans[ri].confirm.push_back({r.patterns[pi], FlagsFor(r, true), static_cast<unsigned>(pi)});
+      impl->view_pattern_rule[db].push_back(gated ? -static_cast<int>(ri) - 1
+                                                  : static_cast<int>(ri));
     }
     impl->max_width.push_back(plans[ri].width);
     std::bitset<256> first;
@@ -164,6 +188,12 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   // Compiled databases are specific to this CPU and Hyperscan build; a cache saves ~1 s a start.
   std::string key = EngineCacheKey(pack.rules) + (options.squeeze_keywords ? "" : "unsqueezed\n") +
                     (options.reverse_confirm ? "" : "unreversed\n");
+  for (size_t ri = 0; ri < pack.rules.size(); ++ri) {  // gate phrases are in the loose database
+    if (!impl->gated[ri]) continue;
+    key += "gated " + std::to_string(ri);
+    for (const auto& phrase : pack.rules[ri].context.require) key += '\x1f' + phrase;
+    key += '\n';
+  }
   std::string cache_file = options.cache_dir.empty() ? "" : EngineCachePath(options.cache_dir, key);
   bool cached = !cache_file.empty() &&
                 LoadEngineCache(cache_file, key, impl->view_db, &impl->confirm_db,
@@ -193,6 +223,11 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       (void)SaveEngineCache(cache_file, key, impl->view_db, impl->confirm_db, impl->reverse_db,
                             impl->anchored);
   }
+  for (size_t ri = 0; ri < pack.rules.size(); ++ri)
+    if (impl->gated[ri] && impl->anchored[ri])
+      return Status::InvalidArgument(Where(pack.rules[ri]) +
+                                     ": require_first: Hyperscan cannot track where this rule's "
+                                     "matches start; remove require_first");
   impl->squeezed_rule = std::move(squeezed);
   std::vector<const hs_database_t*> all;
   for (int v = 0; v < kStreamDbCount; ++v)

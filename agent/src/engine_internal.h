@@ -49,6 +49,11 @@ struct Engine::Impl {
   // (pattern_tokens.h); empty if a pattern cannot be reversed (confirm_db is used instead).
   std::vector<HsDatabase> reverse_db;
   std::vector<bool> squeezed_rule;  // per rule: some of its patterns are in the squeezed database
+  // Per rule: `require_first` in effect (EngineOptions::gate_required_context). Such a rule has
+  // no patterns in the view databases; its require phrases are in the loose one, each pattern
+  // id mapped to -(rule + 1) in view_pattern_rule, with the phrase's length in gate_len.
+  std::vector<bool> gated;
+  std::vector<uint32_t> gate_len;  // per loose-database pattern id; 0 for a rule's own pattern
   std::vector<unsigned> max_width;         // per rule, in view bytes
   std::vector<std::bitset<256>> first_bytes;  // per rule: bytes a match can start with (superset)
   std::vector<std::vector<std::unique_ptr<icu::RegexPattern>>> require_re;  // per rule

@@ -91,7 +91,8 @@ const std::vector<std::pair<std::string, Action>> kActions = {
 
 Status ParseContext(const Ctx& c, const YAML::Node& n, ContextSpec* ctx) {
   if (Status s = CheckKeys(c, n, {"window_before", "window_after", "raise", "lower", "require",
-                                  "require_patterns", "raise_by", "lower_by"}); !s.ok())
+                                  "require_patterns", "require_first", "raise_by", "lower_by"});
+      !s.ok())
     return s;
   double v;
   if (n["window_before"]) {
@@ -112,6 +113,17 @@ Status ParseContext(const Ctx& c, const YAML::Node& n, ContextSpec* ctx) {
   }
   if (n["require_patterns"])
     if (Status s = GetStrings(c, n["require_patterns"], &ctx->require_patterns); !s.ok()) return s;
+  if (n["require_first"]) {
+    const YAML::Node& f = n["require_first"];
+    if (!f.IsScalar() || (f.Scalar() != "true" && f.Scalar() != "false"))
+      return Err(c, f, "require_first: expected true or false");
+    ctx->require_first = f.Scalar() == "true";
+    if (ctx->require_first && (ctx->require.empty() || !ctx->require_patterns.empty()))
+      return Err(c, f, "require_first needs 'require' phrases and no 'require_patterns'");
+    for (const auto& phrase : ctx->require)
+      if (phrase.find_first_not_of(' ') == std::string::npos)
+        return Err(c, f, "require_first: a 'require' phrase is empty once folded");
+  }
   if (n["raise_by"]) if (Status s = GetNumber(c, n["raise_by"], 0, 1, &ctx->raise_by); !s.ok()) return s;
   if (n["lower_by"]) if (Status s = GetNumber(c, n["lower_by"], 0, 1, &ctx->lower_by); !s.ok()) return s;
   return Status::OK();
@@ -200,6 +212,9 @@ Status ParseRule(Ctx c, const YAML::Node& n, Rule* r) {
   if (n["min_confidence"])
     if (Status s = GetNumber(c, n["min_confidence"], 0, 1, &r->min_confidence); !s.ok()) return s;
   if (n["context"]) if (Status s = ParseContext(c, n["context"], &r->context); !s.ok()) return s;
+  if (r->context.require_first && r->view != ViewKind::kLoose)
+    return Err(c, n["context"], "require_first: the phrases are found on the loose view, so the "
+                                "rule must be on it");
   if (Status s = GetStrings(c, n["examples"], &r->examples); !s.ok()) return s;
   if (Status s = GetStrings(c, n["negative_examples"], &r->negative_examples); !s.ok()) return s;
   if (r->examples.size() < 2 || r->negative_examples.size() < 2)

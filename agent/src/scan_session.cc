@@ -24,11 +24,20 @@ int CurrentYear() {
 struct CallbackCtx {
   ViewBuffer* vb;
   const std::vector<int>* pattern_rule;
+  std::vector<GateHit>* gates;           // where a gated rule's phrase hits go
+  const std::vector<uint32_t>* gate_len;  // per pattern id of the loose database
 };
 
 int OnHit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
   auto* c = static_cast<CallbackCtx*>(ctx);
-  c->vb->hits.push_back({(*c->pattern_rule)[id], to});
+  const int rule = (*c->pattern_rule)[id];
+  if (rule >= 0) c->vb->hits.push_back({rule, to});
+  else c->gates->push_back({-rule - 1, to, (*c->gate_len)[id]});
+  return 0;
+}
+
+int OnGateSpan(unsigned, unsigned long long, unsigned long long to, unsigned, void* ctx) {
+  static_cast<std::vector<uint64_t>*>(ctx)->push_back(to);
   return 0;
 }
 
@@ -82,6 +91,7 @@ ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options
       error = Status::ResourceExhausted("cannot open a Hyperscan stream");
   }
   confirmed_until.assign(eng->pack.rules.size(), 0);
+  gated_until.assign(eng->pack.rules.size(), 0);
   dropped_by_rule.assign(eng->pack.rules.size(), 0);
   agg.people.resize(eng->pack.aggregates.size());
   agg.span.assign(eng->pack.aggregates.size(), {UINT64_MAX, 0});
@@ -149,7 +159,7 @@ Status ScanSession::State::Process(std::string_view input, bool last, size_t* cu
     size_t old = old_size[v];
     vb.total += vb.buf.text.size() - old;
     if (!vb.stream || vb.buf.text.size() == old) continue;
-    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v]};
+    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v], &gates, &eng->gate_len};
     if (hs_scan_stream(vb.stream, vb.buf.text.data() + old,
                        static_cast<unsigned>(vb.buf.text.size() - old), 0, scratch, OnHit,
                        &ctx) != HS_SUCCESS)
@@ -179,7 +189,41 @@ Status ScanSession::State::ScanSqueezed(size_t old) {
   return Status::OK();
 }
 
+// Turns the phrase hits of gated rules into hits of the rules themselves. A match [s, e) has a
+// phrase [ps, pe) in its context when the phrase lies in [s - before, s) or in [e, e + after),
+// so its end lies in [pe - after - width, ps + before + width] and so does its start: the rule's
+// confirm database (start-of-match, block mode) over that stretch lists every end the full
+// stream scan would have given that can pass `require`. Phrases are taken in the order found,
+// each once its stretch is all there; stretches of one rule only move forward, so ends at or
+// before the last stretch's end were already found there.
+void ScanSession::State::OpenGates(bool last) {
+  ViewBuffer& loose = views[static_cast<int>(ViewKind::kLoose)];
+  std::vector<uint64_t> ends;
+  size_t k = 0;
+  for (; k < gates.size(); ++k) {
+    const GateHit& g = gates[k];
+    const Rule& r = eng->pack.rules[g.rule];
+    const uint64_t width = eng->max_width[g.rule];
+    const uint64_t back = static_cast<uint64_t>(r.context.window_after) + width;
+    const uint64_t from = std::max(loose.base, g.end > back ? g.end - back : 0);
+    uint64_t to = g.end - g.len + static_cast<uint64_t>(r.context.window_before) + width;
+    if (to > loose.total) {
+      if (!last) break;
+      to = loose.total;
+    }
+    if (to <= from) continue;
+    ends.clear();
+    hs_scan(eng->confirm_db[g.rule].get(), loose.buf.text.data() + (from - loose.base),
+            static_cast<unsigned>(to - from), 0, scratch, OnGateSpan, &ends);
+    for (uint64_t e : ends)
+      if (from + e > gated_until[g.rule]) loose.hits.push_back({g.rule, from + e});
+    gated_until[g.rule] = std::max(gated_until[g.rule], to);
+  }
+  gates.erase(gates.begin(), gates.begin() + static_cast<std::ptrdiff_t>(k));
+}
+
 void ScanSession::State::ConfirmReady(bool last) {
+  OpenGates(last);
   for (int v = 0; v < kViewCount; ++v) {
     ViewBuffer& vb = views[v];
     uint64_t ready_until = last ? UINT64_MAX
@@ -198,6 +242,9 @@ void ScanSession::State::ConfirmReady(bool last) {
     uint64_t keep = vb.total > kKeepBehind ? vb.total - kKeepBehind : 0;
     for (const Hit& h : vb.hits)
       keep = std::min(keep, h.end > kKeepBehind ? h.end - kKeepBehind : 0);
+    if (v == static_cast<int>(ViewKind::kLoose))  // and a waiting phrase's stretch
+      for (const GateHit& g : gates)
+        keep = std::min(keep, g.end > kKeepBehind ? g.end - kKeepBehind : 0);
     if (vb.buf.text.size() > kTrimAt) vb.TrimBefore(keep);
   }
 }
@@ -266,7 +313,7 @@ Status ScanSession::State::Finish(ScanResult* out) {
   for (int v = 0; v < kViewCount; ++v) {
     ViewBuffer& vb = views[v];
     if (!vb.stream) continue;
-    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v]};
+    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v], &gates, &eng->gate_len};
     hs_close_stream(vb.stream, scratch, OnHit, &ctx);
     vb.stream = nullptr;
   }

@@ -22,6 +22,14 @@ struct Hit {
   uint64_t end;  // global offset in the view (bytes since the start of the text's view)
 };
 
+// A require phrase of a gated rule found on the loose view (EngineOptions::gate_required_context):
+// the rule's matches are looked for around it once the text they could lie in is there.
+struct GateHit {
+  int rule;
+  uint64_t end;  // global loose-view offset just past the phrase
+  uint32_t len;  // the phrase's length
+};
+
 // A window of one view: buf.text[0] is global view offset `base`.
 struct ViewBuffer {
   NormalizedView buf;
@@ -76,6 +84,8 @@ struct ScanSession::State {
   std::string pending;      // original bytes not yet normalized
   uint64_t consumed = 0;    // original bytes normalized so far
   std::vector<uint64_t> confirmed_until;  // per rule: matches must start at or after this
+  std::vector<GateHit> gates;             // phrase hits of gated rules, in the order found
+  std::vector<uint64_t> gated_until;      // per gated rule: loose text searched up to here
   std::vector<Finding> findings;
   uint64_t dropped = 0;
   std::vector<uint64_t> dropped_by_rule;  // per rule, for ScanResult::type_counts
@@ -88,6 +98,7 @@ struct ScanSession::State {
   Status ProcessPending(size_t bytes, bool last);
   Status ScanSqueezed(size_t old);
   void ConfirmReady(bool last);
+  void OpenGates(bool last);
   void ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends);
   void AnchoredSpans(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
                      std::vector<std::pair<uint64_t, uint64_t>>* spans);

@@ -81,6 +81,10 @@ struct EngineOptions {
   // which lists the starts of the matches ending there; same findings as start-of-match
   // tracking, several times cheaper. Off only for comparisons.
   bool reverse_confirm = true;
+  // Rules with `require_first` are not in the view databases: their required phrases are, as
+  // literals, and a phrase's hit has the rule's patterns run over the stretch of text where a
+  // match could have that phrase in its context window. Same findings; off only for comparisons.
+  bool gate_required_context = true;
 };
 
 class ScanSession;

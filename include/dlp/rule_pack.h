@@ -47,6 +47,10 @@ struct ContextSpec {
   std::vector<std::string> lower;    // phrases that subtract `lower_by`
   std::vector<std::string> require;  // at least one must be near, or no finding
   std::vector<std::string> require_patterns;  // ICU regexes on the exact view window
+  // Find the `require` phrases first and match the patterns only around them (a speed choice
+  // for loose rules whose patterns, such as a capital and seven digits, would otherwise be
+  // searched everywhere; the findings are the same). Needs `require`, no `require_patterns`.
+  bool require_first = false;
   double raise_by = 0.2;
   double lower_by = 0.6;
 };
