@@ -1,6 +1,8 @@
 // From findings to a verdict: aggregate rules, de-duplication, then the strictest action the
 // destination group's policy gives any finding (block > warn > allow).
 #include <algorithm>
+#include <cstdint>
+#include <vector>
 
 #include "scan_session_state.h"
 
@@ -17,14 +19,22 @@ Status ScanSession::State::BuildResult(ScanResult* out) {
                         std::to_string(n) + " people"});
   }
   // Two rules may find the same span (a business and a personal tax-code rule): keep the most
-  // severe finding of each type per span.
-  std::sort(findings.begin(), findings.end(), [](const Finding& x, const Finding& y) {
+  // severe finding of each type per span. Sorted by index, then moved once: a Finding holds
+  // three strings, and moving them through the sort cost more than the comparisons.
+  std::vector<uint32_t> order(findings.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
+    const Finding& x = findings[a];
+    const Finding& y = findings[b];
     if (x.start != y.start) return x.start < y.start;
     if (x.end != y.end) return x.end > y.end;
     if (x.type != y.type) return x.type < y.type;
-    return x.severity > y.severity;
+    if (x.severity != y.severity) return x.severity > y.severity;
+    return a < b;  // as found, so equal findings keep one order whatever the sort does
   });
-  for (auto& f : findings) {
+  res.findings.reserve(order.size());
+  for (uint32_t i : order) {
+    Finding& f = findings[i];
     if (!res.findings.empty()) {
       const Finding& last = res.findings.back();
       if (last.start == f.start && last.end == f.end && last.type == f.type) continue;
