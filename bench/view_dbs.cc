@@ -10,10 +10,10 @@ void SplitPatterns(const RulePack& pack, int skip, ViewPatterns out[kDbCount]) {
   for (size_t r = 0; r < pack.rules.size(); ++r) {
     if (static_cast<int>(r) == skip) continue;
     const Rule& rule = pack.rules[r];
-    if (internal::IsGated(rule)) {  // its phrases stand for it, caseless, on the loose view
-      for (auto& lit : internal::GateLiterals(rule)) {
-        out[static_cast<int>(ViewKind::kLoose)].exprs.push_back(lit);
-        out[static_cast<int>(ViewKind::kLoose)].flags.push_back(HS_FLAG_CASELESS);
+    if (internal::IsGated(rule)) {  // its phrases stand for it, caseless, squeezed
+      for (auto& lit : internal::GateLiterals(rule, true)) {
+        out[kSqueezed].exprs.push_back(lit.expression);
+        out[kSqueezed].flags.push_back(HS_FLAG_CASELESS);
       }
       continue;
     }

@@ -149,17 +149,21 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
                                      std::to_string(plans[ri].width) + " bytes long, more than " +
                                      std::to_string(kMaxSomWidth) + "; remove require_first");
     impl->gated[ri] = gated;
+    std::vector<uint32_t> gate_len(stream.size(), 0);
     if (gated) {  // its phrases stand for it (gate_literals.h)
       stream.clear();
-      for (auto& lit : internal::GateLiterals(r))
-        stream.push_back({static_cast<int>(ViewKind::kLoose), {lit, HS_FLAG_CASELESS, 0}});
+      gate_len.clear();
+      const int db = options.squeeze_keywords ? kSqueezedDb : static_cast<int>(ViewKind::kLoose);
+      for (auto& lit : internal::GateLiterals(r, db == kSqueezedDb)) {
+        stream.push_back({db, {std::move(lit.expression), HS_FLAG_CASELESS, 0}});
+        gate_len.push_back(lit.length);
+      }
     }
-    for (auto& [db, p] : stream) {
-      if (db == kSqueezedDb) squeezed[ri] = true;
+    for (size_t k = 0; k < stream.size(); ++k) {
+      auto& [db, p] = stream[k];
+      if (db == kSqueezedDb && !gated) squeezed[ri] = true;
       p.id = static_cast<unsigned>(by_view[db].size());
-      if (db == static_cast<int>(ViewKind::kLoose))
-        impl->gate_len.push_back(
-            gated ? static_cast<uint32_t>(internal::GateLiteralLength(p.expression)) : 0);
+      impl->gate_len[db].push_back(gate_len[k]);
       by_view[db].push_back(p);
       origin[db].push_back(ri);
       impl->view_pattern_rule[db].push_back(gated ? -static_cast<int>(ri) - 1

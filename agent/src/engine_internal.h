@@ -50,10 +50,11 @@ struct Engine::Impl {
   std::vector<HsDatabase> reverse_db;
   std::vector<bool> squeezed_rule;  // per rule: some of its patterns are in the squeezed database
   // Per rule: `require_first` in effect (EngineOptions::gate_required_context). Such a rule has
-  // no patterns in the view databases; its require phrases are in the loose one, each pattern
-  // id mapped to -(rule + 1) in view_pattern_rule, with the phrase's length in gate_len.
+  // no patterns in the view databases; its require phrases are (in the squeezed one, or the
+  // loose one without squeezing), each pattern id mapped to -(rule + 1) in view_pattern_rule,
+  // with the phrase's length in the loose view in gate_len (0 for a rule's own patterns).
   std::vector<bool> gated;
-  std::vector<uint32_t> gate_len;  // per loose-database pattern id; 0 for a rule's own pattern
+  std::vector<uint32_t> gate_len[kStreamDbCount];
   std::vector<unsigned> max_width;         // per rule, in view bytes
   std::vector<std::bitset<256>> first_bytes;  // per rule: bytes a match can start with (superset)
   std::vector<std::vector<std::unique_ptr<icu::RegexPattern>>> require_re;  // per rule

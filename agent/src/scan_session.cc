@@ -56,6 +56,8 @@ uint64_t LineKey(const ViewBuffer& vb, uint64_t s) {
 struct SqueezedCtx {
   ViewBuffer* loose;
   const std::vector<int>* pattern_rule;
+  std::vector<GateHit>* gates;           // where a gated rule's phrase hits go
+  const std::vector<uint32_t>* gate_len;  // per pattern id of the squeezed database
   const internal::SqueezedChunk* chunk;
   uint64_t squeezed_base;  // stream offset of the chunk's first squeezed byte
   uint64_t loose_base;     // global loose-view offset of the chunk's first byte
@@ -65,7 +67,9 @@ struct SqueezedCtx {
 int OnSqueezedHit(unsigned id, unsigned long long, unsigned long long to, unsigned, void* ctx) {
   auto* c = static_cast<SqueezedCtx*>(ctx);
   uint64_t end = c->loose_base + c->chunk->LooseEnd(static_cast<size_t>(to - c->squeezed_base));
-  c->loose->hits.push_back({(*c->pattern_rule)[id], end});
+  const int rule = (*c->pattern_rule)[id];
+  if (rule >= 0) c->loose->hits.push_back({rule, end});
+  else c->gates->push_back({-rule - 1, end, (*c->gate_len)[id]});
   return 0;
 }
 
@@ -159,7 +163,7 @@ Status ScanSession::State::Process(std::string_view input, bool last, size_t* cu
     size_t old = old_size[v];
     vb.total += vb.buf.text.size() - old;
     if (!vb.stream || vb.buf.text.size() == old) continue;
-    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v], &gates, &eng->gate_len};
+    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v], &gates, &eng->gate_len[v]};
     if (hs_scan_stream(vb.stream, vb.buf.text.data() + old,
                        static_cast<unsigned>(vb.buf.text.size() - old), 0, scratch, OnHit,
                        &ctx) != HS_SUCCESS)
@@ -179,8 +183,8 @@ Status ScanSession::State::ScanSqueezed(size_t old) {
   if (!squeezed_stream || loose.buf.text.size() == old) return Status::OK();
   squeezed.Build(std::string_view(loose.buf.text).substr(old));
   if (squeezed.text().empty()) return Status::OK();
-  SqueezedCtx ctx{&loose, &eng->view_pattern_rule[kSqueezedDb], &squeezed, squeezed_total,
-                  loose.base + old};
+  SqueezedCtx ctx{&loose,    &eng->view_pattern_rule[kSqueezedDb], &gates,
+                  &eng->gate_len[kSqueezedDb], &squeezed, squeezed_total, loose.base + old};
   if (hs_scan_stream(squeezed_stream, squeezed.text().data(),
                      static_cast<unsigned>(squeezed.text().size()), 0, scratch, OnSqueezedHit,
                      &ctx) != HS_SUCCESS)
@@ -313,7 +317,7 @@ Status ScanSession::State::Finish(ScanResult* out) {
   for (int v = 0; v < kViewCount; ++v) {
     ViewBuffer& vb = views[v];
     if (!vb.stream) continue;
-    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v], &gates, &eng->gate_len};
+    CallbackCtx ctx{&vb, &eng->view_pattern_rule[v], &gates, &eng->gate_len[v]};
     hs_close_stream(vb.stream, scratch, OnHit, &ctx);
     vb.stream = nullptr;
   }
