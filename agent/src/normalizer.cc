@@ -280,11 +280,8 @@ namespace {
 // load and the table index chosen from the result; anything else reads fast[0], which is 0 (as
 // is every entry below U+0080, where an overlong C0/C1 lead decodes). Bytes past the input's
 // end read as 0, which no continuation check accepts.
-[[gnu::always_inline]] inline uint32_t FastChar(const Normalizer::Impl& impl, const uint8_t* p,
-                                                size_t avail, uint8_t* lo) {
-  uint32_t u = 0;
-  if (avail >= 4) std::memcpy(&u, p, 4);
-  else std::memcpy(&u, p, avail);
+[[gnu::always_inline]] inline uint32_t FastCharOf(const Normalizer::Impl& impl, uint32_t u,
+                                                  uint8_t* lo) {
   const bool two = (u & 0xC0E0u) == 0x80C0u;
   const bool three = (u & 0xC0FCFFu) == 0x80B8E1u;
   const uint32_t i2 = ((u & 0x1Fu) << 6) | ((u >> 8) & 0x3Fu);
@@ -292,6 +289,15 @@ namespace {
   // Masks rather than ?: so that the compiler keeps it free of branches.
   *lo = impl.fast[(i2 & (0u - two)) | (i3 & (0u - three))];
   return *lo != 0 ? 3 - two : 0;
+}
+
+// FastCharOf on the (up to) four bytes at p.
+[[gnu::always_inline]] inline uint32_t FastChar(const Normalizer::Impl& impl, const uint8_t* p,
+                                                size_t avail, uint8_t* lo) {
+  uint32_t u = 0;
+  if (avail >= 4) std::memcpy(&u, p, 4);
+  else std::memcpy(&u, p, avail);
+  return FastCharOf(impl, u, lo);
 }
 
 // True if kAsciiMap changes one of the bytes: IsReplacedControl for ASCII only (bytes of UTF-8
@@ -349,7 +355,36 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
     bool slow = false;
     // Each step is a run of ASCII (often empty: Vietnamese words are a few ASCII letters around
     // one precomposed letter) and then one letter, so that which comes next is never a branch.
-    while (i < stop) {
+    // The same steps as the loop below, while every load stays 16 bytes before the input's end
+    // (most of a block), without the checks for it.
+    const size_t safe = std::min(stop, n >= 16 ? n - 16 : 0);
+    while (i < safe) {
+      uint64_t word;
+      std::memcpy(&word, in + i, 8);
+      std::memcpy(tl + sl, &word, 8);
+      const uint64_t high = word & kHigh;
+      if (high == 0) {
+        sl += 8;
+        i += 8;
+        continue;
+      }
+      const size_t take = std::countr_zero(high) >> 3;
+      sl += take;
+      i += take;
+      if (i >= stop) break;
+      uint32_t u;
+      std::memcpy(&u, in + i, 4);
+      uint8_t lo = 0;
+      const uint32_t len = FastCharOf(impl, u, &lo);
+      if (len == 0) {
+        slow = true;
+        break;
+      }
+      pl[npl++] = ViewPiece{base_offset + i, sl, 1, len};
+      tl[sl++] = static_cast<char>(lo);
+      i += len;
+    }
+    while (!slow && i < stop) {
       // Eight bytes per step, all stored, until a byte with its top bit set (past the input's
       // end, 0x80 stands in) or `stop`, overshot by at most seven bytes (the +16 slack).
       for (;;) {
