@@ -274,10 +274,10 @@ Status Normalizer::Create(std::unique_ptr<Normalizer>* out) {
 
 namespace {
 
-// The loose byte of the simple code point at p (see Impl::fast) in *lo, and its length; 0 if
-// it is not one. Without a branch on the length: the lead and continuation bits of both forms
-// (110xxxxx 10xxxxxx, and E1 B8..BB 10xxxxxx) are checked with one mask each on a little-endian
-// load and the table index chosen from the result; anything else reads fast[0], which is 0 (as
+// The loose byte of the simple code point whose bytes begin `u` (little-endian, the next four
+// bytes of the input; see Impl::fast) in *lo, and its length; 0 if it is not one. Without a
+// branch on the length: the lead and continuation bits of both forms (110xxxxx 10xxxxxx, and
+// E1 B8..BB 10xxxxxx) are checked with one mask each and the table index chosen from the result; anything else reads fast[0], which is 0 (as
 // is every entry below U+0080, where an overlong C0/C1 lead decodes). Bytes past the input's
 // end read as 0, which no continuation check accepts.
 [[gnu::always_inline]] inline uint32_t FastCharOf(const Normalizer::Impl& impl, uint32_t u,
@@ -289,15 +289,6 @@ namespace {
   // Masks rather than ?: so that the compiler keeps it free of branches.
   *lo = impl.fast[(i2 & (0u - two)) | (i3 & (0u - three))];
   return *lo != 0 ? 3 - two : 0;
-}
-
-// FastCharOf on the (up to) four bytes at p.
-[[gnu::always_inline]] inline uint32_t FastChar(const Normalizer::Impl& impl, const uint8_t* p,
-                                                size_t avail, uint8_t* lo) {
-  uint32_t u = 0;
-  if (avail >= 4) std::memcpy(&u, p, 4);
-  else std::memcpy(&u, p, avail);
-  return FastCharOf(impl, u, lo);
 }
 
 // True if kAsciiMap changes one of the bytes: IsReplacedControl for ASCII only (bytes of UTF-8
@@ -355,6 +346,17 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
     bool slow = false;
     // Each step is a run of ASCII (often empty: Vietnamese words are a few ASCII letters around
     // one precomposed letter) and then one letter, so that which comes next is never a branch.
+    // One simple letter (u: its bytes, and what follows) taken into the loose view with its
+    // piece; false for anything else, which stops the fast path.
+    auto letter = [&](uint32_t u) {
+      uint8_t lo = 0;
+      const uint32_t len = FastCharOf(impl, u, &lo);
+      if (len == 0) return false;
+      pl[npl++] = ViewPiece{base_offset + i, sl, 1, len};
+      tl[sl++] = static_cast<char>(lo);
+      i += len;
+      return true;
+    };
     // The same steps as the loop below, while every load stays 16 bytes before the input's end
     // (most of a block), without the checks for it.
     const size_t safe = std::min(stop, n >= 16 ? n - 16 : 0);
@@ -374,15 +376,10 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
       if (i >= stop) break;
       uint32_t u;
       std::memcpy(&u, in + i, 4);
-      uint8_t lo = 0;
-      const uint32_t len = FastCharOf(impl, u, &lo);
-      if (len == 0) {
+      if (!letter(u)) {
         slow = true;
         break;
       }
-      pl[npl++] = ViewPiece{base_offset + i, sl, 1, len};
-      tl[sl++] = static_cast<char>(lo);
-      i += len;
     }
     while (!slow && i < stop) {
       // Eight bytes per step, all stored, until a byte with its top bit set (past the input's
@@ -403,15 +400,12 @@ size_t FastRun(const Normalizer::Impl& impl, const uint8_t* in, size_t i, size_t
         if (i >= stop) break;
       }
       if (i >= stop) break;
-      uint8_t lo = 0;
-      const uint32_t len = FastChar(impl, in + i, n - i, &lo);
-      if (len == 0) {
+      uint32_t u = 0;  // bytes past the input's end read as 0, which FastCharOf refuses
+      std::memcpy(&u, in + i, std::min<size_t>(4, n - i));
+      if (!letter(u)) {
         slow = true;
         break;
       }
-      pl[npl++] = ViewPiece{base_offset + i, sl, 1, len};
-      tl[sl++] = static_cast<char>(lo);
-      i += len;
     }
     // The exact view: the block's input. Controls, rare, are replaced afterwards in both views
     // (a letter's loose byte is never one, so mapping the whole loose range is safe).
