@@ -190,6 +190,8 @@ TEST_CASE("dlp-rules compile and export agree on the pack's patterns", "[rules_t
   CHECK(Figure(c.out, "scratch: ") > 0);
   long long patterns = Figure(c.out, "patterns: ");
   CHECK(patterns > 0);
+  // Passport, CMND, BHXH and the password column are searched around their phrases.
+  CHECK(Figure(c.out, "rules searched around their required phrases: ") == 4);
 
   ProcessResult e = Rules({"export", "--format", "regex"});
   REQUIRE(e.status == 0);

@@ -243,15 +243,17 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   EngineStats& st = impl->stats;
   st.from_cache = cached;
   st.rules = pack.rules.size();
+  for (const Rule& r : pack.rules) st.patterns += r.patterns.size();
   for (int v = 0; v < kStreamDbCount; ++v) {
-    st.patterns += by_view[v].size();
+    for (uint32_t len : impl->gate_len[v]) st.gate_phrases += len > 0;
     if (!impl->view_db[v].get()) continue;
     const bool sq = v == kSqueezedDb;
     hs_database_size(impl->view_db[v].get(), sq ? &st.squeezed_db_bytes : &st.view_db_bytes[v]);
     hs_stream_size(impl->view_db[v].get(),
                    sq ? &st.squeezed_stream_state_bytes : &st.stream_state_bytes[v]);
   }
-  st.squeezed_patterns = by_view[kSqueezedDb].size();
+  for (int v : impl->view_pattern_rule[kSqueezedDb]) st.squeezed_patterns += v >= 0;
+  st.gated_rules = static_cast<size_t>(std::count(impl->gated.begin(), impl->gated.end(), true));
   for (const auto* dbs : {&impl->confirm_db, &impl->reverse_db}) {
     for (const auto& db : *dbs) {
       size_t n = 0;

@@ -61,6 +61,10 @@ struct EngineStats {
   // Loose patterns searched as literals on the loose view without whitespace (keywords and
   // spaced-letter stamps), then confirmed on the loose view; their database and stream state.
   size_t squeezed_patterns = 0;
+  // Rules with `require_first`, searched only around their required phrases, and those phrases
+  // (literals in the view databases, counted apart from `patterns`, which are the rules' own).
+  size_t gated_rules = 0;
+  size_t gate_phrases = 0;
   size_t squeezed_db_bytes = 0;
   size_t squeezed_stream_state_bytes = 0;
   size_t confirm_db_bytes = 0;                  // the per-rule confirm databases together

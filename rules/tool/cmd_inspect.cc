@@ -169,7 +169,9 @@ int Compile(const Args& in_args) {
     total += st.view_db_bytes[v];
   }
   std::cout << "database loose view without spaces: " << Bytes(st.squeezed_db_bytes) << " ("
-            << st.squeezed_patterns << " keyword-like patterns searched as literals)\n";
+            << st.squeezed_patterns << " keyword-like patterns searched as literals)\n"
+            << "rules searched around their required phrases: " << st.gated_rules << " ("
+            << st.gate_phrases << " phrases searched first; require_first)\n";
   total += st.squeezed_db_bytes;
   for (int v = 0; v < kViewCount; ++v)
     std::cout << "stream state " << kViewNames[v] << " view: " << Bytes(st.stream_state_bytes[v])
