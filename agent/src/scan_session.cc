@@ -199,9 +199,12 @@ Status ScanSession::State::ScanSqueezed(size_t old) {
 // confirm database (start-of-match, block mode) over that stretch lists every end the full
 // stream scan would have given that can pass `require`. Phrases are taken in the order found,
 // each once its stretch is all there; stretches of one rule only move forward, so ends at or
-// before the last stretch's end were already found there.
+// before the last stretch's end were already found there. (Hyperscan reports a scan's matches
+// in order of their ends; the sort keeps that true here whatever the engine does.)
 void ScanSession::State::OpenGates(bool last) {
   ViewBuffer& loose = views[static_cast<int>(ViewKind::kLoose)];
+  std::stable_sort(gates.begin(), gates.end(),
+                   [](const GateHit& a, const GateHit& b) { return a.end < b.end; });
   std::vector<uint64_t> ends;
   size_t k = 0;
   for (; k < gates.size(); ++k) {
@@ -210,7 +213,9 @@ void ScanSession::State::OpenGates(bool last) {
     const uint64_t width = eng->max_width[g.rule];
     const uint64_t back = static_cast<uint64_t>(r.context.window_after) + width;
     const uint64_t from = std::max(loose.base, g.end > back ? g.end - back : 0);
-    uint64_t to = g.end - g.len + static_cast<uint64_t>(r.context.window_before) + width;
+    // A squeezed hit can be shorter than the phrase (its spaces left out), even at the start.
+    const uint64_t phrase_start = g.end > g.len ? g.end - g.len : 0;
+    uint64_t to = phrase_start + static_cast<uint64_t>(r.context.window_before) + width;
     if (to > loose.total) {
       if (!last) break;
       to = loose.total;
