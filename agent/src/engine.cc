@@ -106,7 +106,6 @@ void CompileReverse(const Rule& r, HsDatabase* db) {
   if (CompileHs(reversed, HS_MODE_BLOCK, &compiled, &bad).ok()) *db = std::move(compiled);
 }
 
-
 }  // namespace
 
 Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_ptr<Engine>* out) {
@@ -192,7 +191,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   // Compiled databases are specific to this CPU and Hyperscan build; a cache saves ~1 s a start.
   std::string key = EngineCacheKey(pack.rules) + (options.squeeze_keywords ? "" : "unsqueezed\n") +
                     (options.reverse_confirm ? "" : "unreversed\n");
-  for (size_t ri = 0; ri < pack.rules.size(); ++ri) {  // gate phrases are in the loose database
+  for (size_t ri = 0; ri < pack.rules.size(); ++ri) {  // phrases in a database, not patterns
     if (!impl->gated[ri]) continue;
     key += "gated " + std::to_string(ri);
     for (const auto& phrase : pack.rules[ri].context.require) key += '\x1f' + phrase;
