@@ -215,6 +215,9 @@ TEST_CASE("dlp-rules explain shows one rule whole, suggests close ids", "[rules_
   ProcessResult r = Rules({"explain", "vn.id.cccd"});
   CHECK(r.status == 0);
   CHECK(r.out.find("Số căn cước công dân (CCCD)") != std::string::npos);
+  CHECK(r.out.find("require_first") == std::string::npos);
+  ProcessResult passport = Rules({"explain", "vn.id.passport"});
+  CHECK(passport.out.find("require_first: the phrases are searched first") != std::string::npos);
   CHECK(r.out.find("personal_ids.yaml:") != std::string::npos);
   CHECK(r.out.find("validator:") != std::string::npos);
   ProcessResult agg = Rules({"explain", "vn.bulk.contacts"});

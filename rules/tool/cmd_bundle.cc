@@ -67,7 +67,8 @@ std::map<std::string, std::string> RuleFields(const Rule& r) {
           {"confidence", std::to_string(r.confidence) + "/" + std::to_string(r.min_confidence)},
           {"context", std::to_string(c.window_before) + "," + std::to_string(c.window_after) + join(c.raise) +
                           "|" + join(c.lower) + "|" + join(c.require) + "|" + join(c.require_patterns) +
-                          std::to_string(c.raise_by) + std::to_string(c.lower_by)},
+                          std::to_string(c.raise_by) + std::to_string(c.lower_by) +
+                          (c.require_first ? "|require_first" : "")},
           {"examples", join(r.examples) + "|" + join(r.negative_examples)}};
 }
 

@@ -120,6 +120,8 @@ void ExplainRule(const Rule& r, const Policy& policy) {
             << "    lower (-" << c.lower_by << "): " << Join(c.lower) << "\n"
             << "    require: " << Join(c.require) << "\n"
             << "    require_patterns: " << Join(c.require_patterns) << "\n";
+  if (c.require_first)
+    std::cout << "    require_first: the phrases are searched first, the patterns only near them\n";
   std::cout << "  examples (" << r.examples.size() << "):\n";
   for (const auto& e : r.examples) std::cout << "    \"" << OneLine(e) << "\"\n";
   std::cout << "  negative examples (" << r.negative_examples.size() << "):\n";
