@@ -233,6 +233,37 @@ TEST_CASE("FromOriginal and TrimFront agree with the per-byte spans", "[normaliz
   }
 }
 
+TEST_CASE("Map lookups with a hint give the same offsets from any starting piece", "[normalizer]") {
+  // Many pieces (every Vietnamese letter and zero-width character is one in the loose view), so
+  // the search gallops over long distances both ways; hints from stale to far past the end.
+  std::string text;
+  for (int k = 0; k < 60; ++k) text += "Số hồ sơ\u200B 0123 mật a\u0301 ";
+  for (ViewKind kind : {ViewKind::kExact, ViewKind::kLoose}) {
+    const NormalizedView v = View(text, kind, 7);
+    REQUIRE(v.pieces.size() > (kind == ViewKind::kLoose ? 300u : 50u));
+    const size_t n = v.text.size();
+    for (size_t start : {size_t{0}, v.pieces.size() / 2, v.pieces.size() - 1,
+                         v.pieces.size() + 40, SIZE_MAX}) {
+      size_t hint = start;
+      INFO("view " << int(kind) << " first hint " << start);
+      // Forward, backward and jumping, the order a scan's lookups come in.
+      for (size_t step : {size_t{1}, size_t{37}, size_t{501}}) {
+        for (size_t i = 0; i < n; i += step) {
+          const size_t at = (step == 37) ? n - 1 - i : i;
+          REQUIRE(v.OriginalBegin(at, &hint) == v.OriginalBegin(at));
+          REQUIRE(v.OriginalEnd(at + 1, &hint) == v.OriginalEnd(at + 1));
+          REQUIRE(hint < v.pieces.size());
+        }
+      }
+      for (uint64_t o = 0; o <= 7 + text.size() + 1; o += 3) {
+        const uint64_t back = 7 + text.size() + 1 - o;
+        REQUIRE(v.FromOriginal(o, &hint) == v.FromOriginal(o));
+        REQUIRE(v.FromOriginal(back, &hint) == v.FromOriginal(back));
+      }
+    }
+  }
+}
+
 TEST_CASE("SafeCut never splits a character or its combining marks", "[normalizer]") {
   const Normalizer& n = TheNormalizer();
   CHECK(n.SafeCut("abc def", true) == 7);

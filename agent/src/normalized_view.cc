@@ -13,11 +13,47 @@ namespace {
 
 bool IsContinuation(char c) { return (static_cast<uint8_t>(c) & 0xC0) == 0x80; }
 
+// The last piece for which `before` holds (it holds for a prefix of the pieces), or -1 if none.
+// With a hint (a piece index from an earlier lookup on this view, updated here) the search
+// gallops outward from it: a scan's lookups come in clusters (a finding's two ends, then its
+// context windows, then the next finding nearby), so a few probes of pieces already in cache
+// replace a binary search over a map of tens of thousands of pieces.
+template <typename Before>
+std::ptrdiff_t LastBefore(const ViewPieces& ps, size_t* hint, Before before) {
+  const auto n = static_cast<std::ptrdiff_t>(ps.size());
+  std::ptrdiff_t lo = -1, hi = n;  // before(lo) holds (or lo == -1); before(hi) does not
+  if (hint != nullptr && n > 0) {
+    const auto h = std::min(static_cast<std::ptrdiff_t>(*hint), n - 1);
+    std::ptrdiff_t step = 1;
+    if (before(ps[h])) {
+      lo = h;
+      while (lo + step < n && before(ps[lo + step])) {
+        lo += step;
+        step *= 2;
+      }
+      hi = std::min(n, lo + step);
+    } else {
+      hi = h;
+      while (hi - step >= 0 && !before(ps[hi - step])) {
+        hi -= step;
+        step *= 2;
+      }
+      lo = std::max<std::ptrdiff_t>(-1, hi - step);
+    }
+  }
+  while (hi - lo > 1) {
+    const std::ptrdiff_t mid = lo + (hi - lo) / 2;
+    if (before(ps[mid])) lo = mid;
+    else hi = mid;
+  }
+  if (hint != nullptr && lo >= 0) *hint = static_cast<size_t>(lo);
+  return lo;
+}
+
 // The piece holding view byte i (< text size): the last one starting at or before it.
-size_t PieceOf(const ViewPieces& pieces, size_t i) {
-  const auto it = std::upper_bound(pieces.begin(), pieces.end(), i,
-                                   [](size_t v, const ViewPiece& p) { return v < p.view; });
-  return static_cast<size_t>(it - pieces.begin()) - 1;
+size_t PieceOf(const ViewPieces& pieces, size_t i, size_t* hint) {
+  return static_cast<size_t>(
+      LastBefore(pieces, hint, [i](const ViewPiece& p) { return p.view <= i; }));
 }
 
 // Where the copy stretch of piece k ends.
@@ -29,8 +65,8 @@ size_t StretchEnd(const NormalizedView& v, size_t k) {
 
 // In a copy stretch a code point of the view is its own segment, as long as in the original: its
 // lead byte is found at most three bytes back, its end at most three bytes on.
-uint64_t NormalizedView::OriginalBegin(size_t begin) const {
-  const ViewPiece& p = pieces[PieceOf(pieces, begin)];
+uint64_t NormalizedView::OriginalBegin(size_t begin, size_t* hint) const {
+  const ViewPiece& p = pieces[PieceOf(pieces, begin, hint)];
   const size_t copy = p.view + p.vlen;
   if (begin < copy) return p.orig;
   size_t j = begin;
@@ -38,8 +74,8 @@ uint64_t NormalizedView::OriginalBegin(size_t begin) const {
   return p.orig + p.olen + (j - copy);
 }
 
-uint64_t NormalizedView::OriginalEnd(size_t end) const {
-  const size_t k = PieceOf(pieces, end - 1);
+uint64_t NormalizedView::OriginalEnd(size_t end, size_t* hint) const {
+  const size_t k = PieceOf(pieces, end - 1, hint);
   const ViewPiece& p = pieces[k];
   const size_t copy = p.view + p.vlen;
   if (end - 1 < copy) return p.orig + p.olen;
@@ -49,13 +85,12 @@ uint64_t NormalizedView::OriginalEnd(size_t end) const {
   return p.orig + p.olen + (j - copy);
 }
 
-size_t NormalizedView::FromOriginal(uint64_t orig) const {
+size_t NormalizedView::FromOriginal(uint64_t orig, size_t* hint) const {
   // Pieces' original offsets increase strictly, so every byte of pieces from the first one at or
   // after `orig` qualifies, and every byte before the piece preceding it does not: the answer is
   // in that piece's copy stretch or is the next piece's first byte.
-  const auto it = std::lower_bound(pieces.begin(), pieces.end(), orig,
-                                   [](const ViewPiece& p, uint64_t o) { return p.orig < o; });
-  const size_t k = static_cast<size_t>(it - pieces.begin());
+  const auto k = static_cast<size_t>(
+      LastBefore(pieces, hint, [orig](const ViewPiece& p) { return p.orig < orig; }) + 1);
   if (k == 0) return 0;
   const ViewPiece& p = pieces[k - 1];
   const size_t copy = p.view + p.vlen, stop = StretchEnd(*this, k - 1);
@@ -73,7 +108,7 @@ void NormalizedView::TrimFront(size_t n) {
   }
   // The piece holding byte n becomes the first, starting at n. Cut inside a segment, the kept
   // bytes of that segment become a piece of their own that still maps to the whole segment.
-  const size_t k = PieceOf(pieces, n);
+  const size_t k = PieceOf(pieces, n, nullptr);
   ViewPiece head = pieces[k];
   const size_t copy = head.view + head.vlen;
   if (n < copy) {

@@ -48,9 +48,9 @@ uint64_t LineKey(const ViewBuffer& vb, uint64_t s) {
   uint64_t p = s;
   // Keys are original offsets: findings of the exact and the loose view must agree on lines.
   for (; p > floor; --p)
-    if (vb.At(p - 1) == '\n') return vb.buf.OriginalBegin(p - 1 - vb.base);
+    if (vb.At(p - 1) == '\n') return vb.OriginalBegin(p - 1);
   if (p == 0) return ~uint64_t{0};     // the first line of the text
-  return ((vb.buf.OriginalBegin(s - vb.base) / 4096) << 1) | 1;  // a very long line: its block
+  return ((vb.OriginalBegin(s) / 4096) << 1) | 1;  // a very long line: its block
 }
 
 struct SqueezedCtx {
@@ -75,13 +75,16 @@ int OnSqueezedHit(unsigned id, unsigned long long, unsigned long long to, unsign
 
 }  // namespace
 
-uint64_t ViewBuffer::FromOriginal(uint64_t orig) const { return base + buf.FromOriginal(orig); }
+uint64_t ViewBuffer::FromOriginal(uint64_t orig) const {
+  return base + buf.FromOriginal(orig, &map_hint);
+}
 
 void ViewBuffer::TrimBefore(uint64_t keep_from) {
   if (keep_from <= base) return;
   size_t n = static_cast<size_t>(std::min(keep_from, total) - base);
   buf.TrimFront(n);
   base += n;
+  map_hint = 0;
 }
 
 ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options)
@@ -271,7 +274,7 @@ bool ScanSession::State::Accept(int rule, const ViewBuffer& vb, uint64_t s, uint
   // mapped through original offsets, and only for rules that have context to read.
   const ViewBuffer& loose = views[static_cast<int>(ViewKind::kLoose)];
   const ViewBuffer& exact = views[static_cast<int>(ViewKind::kExact)];
-  const uint64_t os = vb.buf.OriginalBegin(s - vb.base), oe = vb.buf.OriginalEnd(e - vb.base);
+  const uint64_t os = vb.OriginalBegin(s), oe = vb.OriginalEnd(e);
   *os_out = os;
   *oe_out = oe;
   uint64_t ls = 0, le = 0, es = 0, ee = 0;  // not read by ScoreContext without context

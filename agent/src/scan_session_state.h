@@ -43,8 +43,15 @@ struct ViewBuffer {
   std::string_view Slice(uint64_t b, uint64_t e) const {
     return std::string_view(buf.text).substr(b - base, e - b);
   }
+  // The original span of the view span [s, e) of global offsets is [OriginalBegin(s),
+  // OriginalEnd(e)).
+  uint64_t OriginalBegin(uint64_t s) const { return buf.OriginalBegin(s - base, &map_hint); }
+  uint64_t OriginalEnd(uint64_t e) const { return buf.OriginalEnd(e - base, &map_hint); }
   // The first global view offset whose original offset is >= `orig` (total if none).
   uint64_t FromOriginal(uint64_t orig) const;
+  // Where the offset map's next lookup starts (NormalizedView's hint): lookups cluster around
+  // each finding, and findings come in order, so this saves most of a binary search each.
+  mutable size_t map_hint = 0;
   // Drops bytes before global offset `keep_from`.
   void TrimBefore(uint64_t keep_from);
 };

@@ -80,10 +80,12 @@ struct NormalizedView {
   ViewPieces pieces;
 
   // The original span covered by the view span [begin, end); requires begin < end <= size.
-  uint64_t OriginalBegin(size_t begin) const;
-  uint64_t OriginalEnd(size_t end) const;
+  // `hint`, if given, is where the search of the map starts and is updated: a caller making many
+  // nearby lookups keeps one per view (any value is correct, a recent one is fast; 0 to start).
+  uint64_t OriginalBegin(size_t begin, size_t* hint = nullptr) const;
+  uint64_t OriginalEnd(size_t end, size_t* hint = nullptr) const;
   // The first view position whose original begin is >= `orig` (text.size() if none).
-  size_t FromOriginal(uint64_t orig) const;
+  size_t FromOriginal(uint64_t orig, size_t* hint = nullptr) const;
   // Drops the first n bytes of the view, keeping the map of the rest exact (the first segment
   // kept may be cut: its bytes still map to its whole original span).
   void TrimFront(size_t n);
