@@ -1,19 +1,39 @@
 #include "people_counter.h"
 
-#include <unordered_set>
-
 namespace dlp {
 namespace {
 constexpr size_t kMaxNodes = 1u << 20;  // bounded memory on a pathological input
+
+// Line keys are offsets (close together, low bits alike) and value keys hashes: mix both so that
+// the table's low bits spread.
+size_t Mix(uint64_t key) {
+  key ^= key >> 33;
+  key *= 0xff51afd7ed558ccdull;
+  key ^= key >> 33;
+  return static_cast<size_t>(key);
+}
+}  // namespace
+
+int& KeyIndex::FindOrInsert(uint64_t key, int fresh) {
+  if ((size_ + 1) * 2 > table_.size()) Grow();
+  const size_t mask = table_.size() - 1;
+  for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
+    Entry& e = table_[i];
+    if (!e.used) {
+      e = Entry{key, fresh, true};
+      ++size_;
+      return e.value;
+    }
+    if (e.key == key) return e.value;
+  }
 }
 
-int PeopleCounter::Node(uint64_t key) {
-  auto it = values_.find(key);
-  if (it != values_.end()) return it->second;
-  int id = static_cast<int>(parent_.size());
-  parent_.push_back(id);
-  values_.emplace(key, id);
-  return id;
+void KeyIndex::Grow() {
+  std::vector<Entry> old(table_.empty() ? 32 : table_.size() * 2, Entry{0, 0, false});
+  old.swap(table_);
+  size_ = 0;
+  for (const Entry& e : old)
+    if (e.used) FindOrInsert(e.key, e.value);
 }
 
 int PeopleCounter::Find(int x) const {
@@ -23,22 +43,25 @@ int PeopleCounter::Find(int x) const {
 
 void PeopleCounter::Add(uint64_t value_key, uint64_t line_key, int type) {
   if (parent_.size() >= kMaxNodes) return;
-  int v = Node(value_key);
+  const int fresh = static_cast<int>(parent_.size());
+  const int v = values_.FindOrInsert(value_key, fresh);
+  if (v == fresh) parent_.push_back(v);
   // Views are scanned one after the other, so findings do not arrive in text order: link by
   // line, whatever the order, to every value of another type already seen there.
-  auto& on_line = lines_[line_key];
-  for (auto [t, node] : on_line) {
-    if (t == type) continue;
-    int a = Find(v), b = Find(node);
+  int& last = lines_.FindOrInsert(line_key, -1);
+  for (int k = last; k >= 0; k = links_[k].next) {
+    if (links_[k].type == type) continue;
+    const int a = Find(v), b = Find(links_[k].node);
     if (a != b) parent_[a] = b;
   }
-  on_line.push_back({type, v});
+  links_.push_back(Link{type, v, last});
+  last = static_cast<int>(links_.size()) - 1;
 }
 
 size_t PeopleCounter::People() const {
-  std::unordered_set<int> roots;
-  for (size_t i = 0; i < parent_.size(); ++i) roots.insert(Find(static_cast<int>(i)));
-  return roots.size();
+  size_t roots = 0;
+  for (size_t i = 0; i < parent_.size(); ++i) roots += Find(static_cast<int>(i)) == int(i);
+  return roots;
 }
 
 }  // namespace dlp

@@ -7,11 +7,29 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <unordered_map>
-#include <utility>
 #include <vector>
 
 namespace dlp {
+
+// A map from 64-bit keys to int slots in one array (open addressing, linear probing): every
+// contact finding looks up its value and its line, and a node-based map cost a cache miss and
+// an allocation per new key.
+class KeyIndex {
+ public:
+  // The slot for `key`, inserted holding `fresh` if the key is new.
+  int& FindOrInsert(uint64_t key, int fresh);
+  size_t size() const { return size_; }
+
+ private:
+  struct Entry {
+    uint64_t key;
+    int value;
+    bool used;
+  };
+  void Grow();
+  std::vector<Entry> table_;
+  size_t size_ = 0;
+};
 
 class PeopleCounter {
  public:
@@ -19,10 +37,15 @@ class PeopleCounter {
   size_t People() const;
 
  private:
-  int Node(uint64_t key);
+  struct Link {  // one value seen on a line; lines chain their values through `next`
+    int type;
+    int node;
+    int next;
+  };
   int Find(int x) const;
-  std::unordered_map<uint64_t, int> values_;
-  std::unordered_map<uint64_t, std::vector<std::pair<int, int>>> lines_;  // line -> (type, node)
+  KeyIndex values_;             // value key -> node
+  KeyIndex lines_;              // line key -> its last Link (-1: none)
+  std::vector<Link> links_;
   mutable std::vector<int> parent_;
 };
 
