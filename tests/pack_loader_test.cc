@@ -85,3 +85,34 @@ TEST_CASE("a pack without policy or with too few examples is rejected", "[pack][
   REQUIRE_FALSE(s.ok());
   CHECK(s.message().find("at least two examples") != std::string::npos);
 }
+
+TEST_CASE("context phrases count as whole words anywhere in the window", "[pack][context]") {
+  dlp::RulePack pack;
+  REQUIRE(Load(RuleFile("    context: {require: [stk, 'tài khoản ngân hàng'], window_before: 300, "
+                        "window_after: 60}\n"),
+               &pack).ok());
+  std::unique_ptr<dlp::Engine> e;
+  REQUIRE(dlp::Engine::Create(std::move(pack), &e).ok());
+  auto found = [&](const std::string& text) {
+    dlp::ScanOptions o;
+    o.destination = "other";
+    dlp::ScanResult r;
+    REQUIRE(e->Scan(text, o, &r).ok());
+    return !r.findings.empty();
+  };
+  CHECK(found("stk 123456789"));
+  CHECK(found("123456789 STK"));  // after the value, last in the text
+  CHECK_FALSE(found("123456789"));
+  CHECK_FALSE(found("xstk 123456789"));  // inside a longer word
+  CHECK_FALSE(found("stkx 123456789"));
+  CHECK_FALSE(found("tài khoản ngân hàn 123456789"));
+  // The phrase at every position of a long window before the value, once as itself and once
+  // with a letter glued on (so never a whole word), and its first and last letters scattered
+  // around as decoys.
+  for (size_t pad = 0; pad < 70; ++pad) {
+    INFO("pad " << pad);
+    const std::string filler = std::string(pad, 't') + " g tg ";
+    CHECK(found(filler + "Tài khoản ngân hàng: " + std::string(70 - pad, '.') + " 123456789"));
+    CHECK_FALSE(found(filler + "tài khoản ngân hàngx " + std::string(70 - pad, '.') + " 123456789"));
+  }
+}
