@@ -38,7 +38,8 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
   if (!eng->anchored[rule])
     std::erase_if(ends, [&](uint64_t e) { return EndBoundaryFails(r, vb, e); });
   uint64_t width = eng->max_width[rule];
-  std::vector<std::pair<uint64_t, uint64_t>> spans;
+  std::vector<std::pair<uint64_t, uint64_t>>& spans = spans_;
+  spans.clear();
   if (eng->anchored[rule]) {
     AnchoredSpans(rule, vb, ends, &spans);
     ends.clear();
@@ -53,7 +54,8 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
     while (i + 1 < ends.size() && ends[i + 1] <= we + width) we = ends[++i];
     ++i;
     if (we <= ws || we > vb.total) continue;
-    std::vector<std::pair<uint64_t, uint64_t>> local;
+    std::vector<std::pair<uint64_t, uint64_t>>& local = window_spans_;
+    local.clear();
     hs_scan(eng->confirm_db[rule].get(), vb.buf.text.data() + (ws - vb.base),
             static_cast<unsigned>(we - ws), 0, scratch, OnSpan, &local);
     for (auto [f, t] : local) spans.push_back({ws + f, ws + t});
@@ -112,7 +114,7 @@ void ScanSession::State::MatchesEndingAt(int rule, const ViewBuffer& vb, uint64_
 void ScanSession::State::ReverseSpans(int rule, const ViewBuffer& vb,
                                       const std::vector<uint64_t>& ends,
                                       std::vector<std::pair<uint64_t, uint64_t>>* spans) {
-  std::vector<std::pair<unsigned, uint64_t>> local;  // (pattern, length back from the end)
+  std::vector<std::pair<unsigned, uint64_t>>& local = matches_;  // (pattern, length back)
   for (uint64_t e : ends) {
     MatchesEndingAt(rule, vb, e, &local);
     // The longest match of each pattern: its leftmost start.
@@ -134,7 +136,7 @@ void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
                                        std::vector<std::pair<uint64_t, uint64_t>>* spans) {
   if (eng->reverse_db[rule].get()) return AnchoredSpansBackward(rule, vb, ends, spans);
   uint64_t width = eng->max_width[rule];
-  std::vector<std::pair<uint64_t, uint64_t>> local;
+  std::vector<std::pair<uint64_t, uint64_t>>& local = window_spans_;
   // Squeezed hits can include ends where nothing matches on the loose view, which would join
   // runs that do not exist; without backward scans to tell them apart, each end is its own run.
   const bool one_by_one = eng->squeezed_rule[rule];
@@ -173,9 +175,11 @@ void ScanSession::State::AnchoredSpansBackward(int rule, const ViewBuffer& vb,
                                                const std::vector<uint64_t>& ends,
                                                std::vector<std::pair<uint64_t, uint64_t>>* spans) {
   const uint64_t width = eng->max_width[rule];
-  std::vector<std::pair<unsigned, uint64_t>> local;  // (pattern, length back from the end)
-  std::vector<std::pair<uint64_t, uint64_t>> found;  // (start, end), ends ascending
-  std::vector<uint64_t> real;                        // ends with at least one match
+  std::vector<std::pair<unsigned, uint64_t>>& local = matches_;  // (pattern, length back)
+  std::vector<std::pair<uint64_t, uint64_t>>& found = found_;   // (start, end), ends ascending
+  std::vector<uint64_t>& real = real_;                          // ends with at least one match
+  found.clear();
+  real.clear();
   for (uint64_t e : ends) {
     MatchesEndingAt(rule, vb, e, &local);
     bool any = false;

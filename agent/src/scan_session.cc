@@ -208,7 +208,7 @@ void ScanSession::State::OpenGates(bool last) {
   ViewBuffer& loose = views[static_cast<int>(ViewKind::kLoose)];
   std::stable_sort(gates.begin(), gates.end(),
                    [](const GateHit& a, const GateHit& b) { return a.end < b.end; });
-  std::vector<uint64_t> ends;
+  std::vector<uint64_t>& ends = gate_ends_;
   size_t k = 0;
   for (; k < gates.size(); ++k) {
     const GateHit& g = gates[k];
@@ -241,15 +241,21 @@ void ScanSession::State::ConfirmReady(bool last) {
     uint64_t ready_until = last ? UINT64_MAX
                                 : (vb.total > eng->max_after + kLineReach
                                        ? vb.total - eng->max_after - kLineReach : 0);
-    std::vector<Hit> later;
-    std::vector<std::vector<uint64_t>> by_rule(eng->pack.rules.size());
+    // Both buffers are members, emptied but kept, so a chunk's confirm allocates nothing once
+    // the first chunks have sized them.
+    std::vector<Hit>& later = later_;
+    later.clear();
+    by_rule_.resize(eng->pack.rules.size());
     for (const Hit& h : vb.hits) {
-      if (h.end <= ready_until) by_rule[h.rule].push_back(h.end);
+      if (h.end <= ready_until) by_rule_[h.rule].push_back(h.end);
       else later.push_back(h);
     }
     vb.hits.swap(later);
-    for (size_t r = 0; r < by_rule.size(); ++r)
-      if (!by_rule[r].empty()) ConfirmRule(static_cast<int>(r), vb, by_rule[r]);
+    for (size_t r = 0; r < by_rule_.size(); ++r) {
+      if (by_rule_[r].empty()) continue;
+      ConfirmRule(static_cast<int>(r), vb, by_rule_[r]);
+      by_rule_[r].clear();
+    }
     // Keep enough behind the oldest waiting hit for its confirm window and context.
     uint64_t keep = vb.total > kKeepBehind ? vb.total - kKeepBehind : 0;
     for (const Hit& h : vb.hits)

@@ -88,6 +88,15 @@ struct ScanSession::State {
   uint64_t squeezed_total = 0;  // squeezed bytes scanned before the current chunk
   std::string reversed_;        // AnchoredSpans: the text before a run of ends, backwards
   ContextScratch context_;      // Accept: ScoreContext's buffers
+  std::vector<Hit> later_;                       // ConfirmReady: hits not yet ready
+  std::vector<std::vector<uint64_t>> by_rule_;   // ConfirmReady: ready hits' ends per rule
+  // Confirm's buffers (scan_confirm.cc), emptied and reused like the two above.
+  std::vector<std::pair<uint64_t, uint64_t>> spans_;         // ConfirmRule: candidate spans
+  std::vector<std::pair<uint64_t, uint64_t>> window_spans_;  // one forward scan's spans
+  std::vector<std::pair<unsigned, uint64_t>> matches_;       // MatchesEndingAt's output
+  std::vector<std::pair<uint64_t, uint64_t>> found_;         // AnchoredSpansBackward
+  std::vector<uint64_t> real_;                               // AnchoredSpansBackward
+  std::vector<uint64_t> gate_ends_;                          // OpenGates: one stretch's ends
   std::string pending;      // original bytes not yet normalized
   uint64_t consumed = 0;    // original bytes normalized so far
   std::vector<uint64_t> confirmed_until;  // per rule: matches must start at or after this
