@@ -6,7 +6,8 @@
 // lie inside the text, in order, with a non-empty masked excerpt that is never the raw value
 // (for values longer than 4 bytes); a streaming scan fed in small chunks finds exactly what
 // the one-shot scan finds; and so does an engine that searches every pattern everywhere
-// (EngineOptions::gate_required_context off).
+// (EngineOptions::gate_required_context off); and a rescan after a session dropped half-fed
+// (its state goes back to the engine's pool) finds exactly the same again.
 #include <sys/stat.h>
 
 #include <cctype>
@@ -148,5 +149,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
               everywhere.findings[i].rule_id == one.findings[i].rule_id &&
               everywhere.findings[i].confidence == one.findings[i].confidence,
           "gated and ungated findings differ");
+  // Session states are reused (SessionPool): a session dropped half-fed, with other options,
+  // must leave nothing that changes the next scan of the same text.
+  {
+    dlp::ScanOptions other = so;
+    other.max_findings = 1;
+    other.current_year = 1990;
+    auto dropped = g_engine->NewSession(other);
+    Check(dropped->Feed(text.substr(0, text.size() / 2)).ok(), "Feed failed");
+  }
+  dlp::ScanResult again;
+  Check(g_engine->Scan(text, so, &again).ok(), "Scan failed after a dropped session");
+  Check(again.action == one.action && again.type_counts == one.type_counts &&
+            again.findings_dropped == one.findings_dropped &&
+            again.findings.size() == one.findings.size(),
+        "a reused session state changed the verdict");
+  for (size_t i = 0; i < one.findings.size(); ++i)
+    Check(again.findings[i].start == one.findings[i].start &&
+              again.findings[i].end == one.findings[i].end &&
+              again.findings[i].rule_id == one.findings[i].rule_id &&
+              again.findings[i].masked == one.findings[i].masked &&
+              again.findings[i].confidence == one.findings[i].confidence,
+          "a reused session state changed a finding");
   return 0;
 }

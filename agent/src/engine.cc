@@ -269,14 +269,13 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
 }
 
 Status Engine::Scan(std::string_view text, const ScanOptions& options, ScanResult* out) const {
-  std::unique_ptr<ScanSession> session = NewSession(options);
-  if (Status s = session->Feed(text); !s.ok()) return s;
-  return session->Finish(out);
+  ScanSession session(impl_->sessions.Take(impl_.get(), options));
+  if (Status s = session.Feed(text); !s.ok()) return s;
+  return session.Finish(out);
 }
 
 std::unique_ptr<ScanSession> Engine::NewSession(const ScanOptions& options) const {
-  return std::unique_ptr<ScanSession>(
-      new ScanSession(std::make_unique<ScanSession::State>(impl_.get(), options)));
+  return std::unique_ptr<ScanSession>(new ScanSession(impl_->sessions.Take(impl_.get(), options)));
 }
 
 }  // namespace dlp

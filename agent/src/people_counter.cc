@@ -1,5 +1,7 @@
 #include "people_counter.h"
 
+#include <algorithm>
+
 namespace dlp {
 namespace {
 constexpr size_t kMaxNodes = 1u << 20;  // bounded memory on a pathological input
@@ -34,6 +36,23 @@ void KeyIndex::Grow() {
   size_ = 0;
   for (const Entry& e : old)
     if (e.used) FindOrInsert(e.key, e.value);
+}
+
+void KeyIndex::Clear() {
+  constexpr size_t kKeepEntries = 4096;
+  if (table_.size() > kKeepEntries) std::vector<Entry>().swap(table_);
+  else std::fill(table_.begin(), table_.end(), Entry{0, 0, false});
+  size_ = 0;
+}
+
+void PeopleCounter::Clear() {
+  values_.Clear();
+  lines_.Clear();
+  links_.clear();
+  parent_.clear();
+  constexpr size_t kKeepNodes = 4096;
+  if (links_.capacity() > kKeepNodes) std::vector<Link>().swap(links_);
+  if (parent_.capacity() > kKeepNodes) std::vector<int>().swap(parent_);
 }
 
 int PeopleCounter::Find(int x) const {

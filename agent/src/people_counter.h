@@ -19,6 +19,8 @@ class KeyIndex {
   // The slot for `key`, inserted holding `fresh` if the key is new.
   int& FindOrInsert(uint64_t key, int fresh);
   size_t size() const { return size_; }
+  // Empties it; a table grown large is released rather than kept.
+  void Clear();
 
  private:
   struct Entry {
@@ -35,6 +37,8 @@ class PeopleCounter {
  public:
   void Add(uint64_t value_key, uint64_t line_key, int type);
   size_t People() const;
+  // Forgets everything, for the next scan (large tables are released).
+  void Clear();
 
  private:
   struct Link {  // one value seen on a line; lines chain their values through `next`

@@ -88,8 +88,7 @@ void ViewBuffer::TrimBefore(uint64_t keep_from) {
 }
 
 ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options)
-    : eng(engine), opt(options) {
-  vctx.current_year = opt.current_year > 0 ? opt.current_year : CurrentYear();
+    : eng(engine) {
   scratch = eng->scratch.Acquire();
   if (!scratch) error = Status::ResourceExhausted("cannot allocate Hyperscan scratch space");
   for (int v = 0; v < kStreamDbCount && error.ok(); ++v) {
@@ -102,6 +101,7 @@ ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options
   dropped_by_rule.assign(eng->pack.rules.size(), 0);
   agg.people.resize(eng->pack.aggregates.size());
   agg.span.assign(eng->pack.aggregates.size(), {UINT64_MAX, 0});
+  Start(options);
 }
 
 ScanSession::State::~State() {
@@ -109,6 +109,67 @@ ScanSession::State::~State() {
     if (vb.stream) hs_close_stream(vb.stream, scratch, nullptr, nullptr);
   if (squeezed_stream) hs_close_stream(squeezed_stream, scratch, nullptr, nullptr);
   eng->scratch.Release(scratch);
+}
+
+void ScanSession::State::Start(const ScanOptions& options) {
+  opt = options;
+  vctx = ValidatorContext{};
+  vctx.current_year = opt.current_year > 0 ? opt.current_year : CurrentYear();
+}
+
+bool ScanSession::State::Reusable() const {
+  if (!error.ok() || !scratch) return false;
+  for (int v = 0; v < kStreamDbCount; ++v) {
+    const hs_stream_t* stream = v == kSqueezedDb ? squeezed_stream : views[v].stream;
+    if (eng->view_db[v].get() && !stream) return false;
+  }
+  return true;
+}
+
+namespace {
+// Empties `c`, releasing its storage if it grew past `keep` elements.
+template <typename C>
+void EmptyKeeping(C& c, size_t keep) {
+  if (c.capacity() > keep) C().swap(c);
+  else c.clear();
+}
+}  // namespace
+
+void ScanSession::State::Reset() {
+  // Without a callback nothing is reported: an unfinished scan's end-of-data matches are dropped
+  // with it (a finished one's streams were reset by Finish, reporting them).
+  for (auto& vb : views)
+    if (vb.stream) hs_reset_stream(vb.stream, 0, scratch, nullptr, nullptr);
+  if (squeezed_stream) hs_reset_stream(squeezed_stream, 0, scratch, nullptr, nullptr);
+  // A paste of up to two chunks keeps its buffers; a long text's steady-state reservations
+  // (Process) are released.
+  constexpr size_t kKeepBytes = 2 * kChunk;
+  for (auto& vb : views) {
+    EmptyKeeping(vb.buf.text, kKeepBytes);
+    EmptyKeeping(vb.buf.pieces, kKeepBytes / 8);
+    EmptyKeeping(vb.hits, kKeepBytes / 64);
+    vb.base = vb.total = 0;
+    vb.map_hint = 0;
+  }
+  squeezed_total = 0;
+  EmptyKeeping(pending, kKeepBytes);
+  consumed = 0;
+  std::fill(confirmed_until.begin(), confirmed_until.end(), 0);
+  std::fill(gated_until.begin(), gated_until.end(), 0);
+  std::fill(dropped_by_rule.begin(), dropped_by_rule.end(), 0);
+  gates.clear();
+  EmptyKeeping(findings, 1024);
+  dropped = 0;
+  for (auto& p : agg.people) p.Clear();
+  agg.span.assign(eng->pack.aggregates.size(), {UINT64_MAX, 0});
+  EmptyKeeping(later_, kKeepBytes / 64);
+  for (auto& ends : by_rule_) EmptyKeeping(ends, kKeepBytes / 64);
+  for (auto* spans : {&spans_, &window_spans_, &found_}) EmptyKeeping(*spans, kKeepBytes / 64);
+  EmptyKeeping(matches_, kKeepBytes / 64);
+  EmptyKeeping(real_, kKeepBytes / 64);
+  EmptyKeeping(gate_ends_, kKeepBytes / 64);
+  error = Status::OK();
+  finished = false;
 }
 
 Status ScanSession::State::Feed(std::string_view chunk) {
@@ -332,19 +393,46 @@ Status ScanSession::State::Finish(ScanResult* out) {
     ViewBuffer& vb = views[v];
     if (!vb.stream) continue;
     CallbackCtx ctx{&vb, &eng->view_pattern_rule[v], &gates, &eng->gate_len[v]};
-    hs_close_stream(vb.stream, scratch, OnHit, &ctx);
-    vb.stream = nullptr;
+    // A reset reports what a close would and leaves the stream open for the state's next scan.
+    if (hs_reset_stream(vb.stream, 0, scratch, OnHit, &ctx) != HS_SUCCESS)
+      return error = Status::Internal("Hyperscan stream reset failed");
   }
   // Squeezed patterns cannot match at end of data (engine.cc checks), so nothing to report.
-  if (squeezed_stream) hs_close_stream(squeezed_stream, scratch, nullptr, nullptr);
-  squeezed_stream = nullptr;
   ConfirmReady(true);
   finished = true;
   return BuildResult(out);
 }
 
 ScanSession::ScanSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
-ScanSession::~ScanSession() = default;
+ScanSession::~ScanSession() {
+  if (state_) state_->eng->sessions.Give(std::move(state_));
+}
+
+SessionPool::~SessionPool() {
+  for (ScanSession::State* s : free_) delete s;
+}
+
+std::unique_ptr<ScanSession::State> SessionPool::Take(const Engine::Impl* engine,
+                                                      const ScanOptions& options) {
+  ScanSession::State* s = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!free_.empty()) {
+      s = free_.back();
+      free_.pop_back();
+    }
+  }
+  if (!s) return std::make_unique<ScanSession::State>(engine, options);
+  s->Start(options);
+  return std::unique_ptr<ScanSession::State>(s);
+}
+
+void SessionPool::Give(std::unique_ptr<ScanSession::State> state) {
+  if (!state->Reusable()) return;  // freed: a fresh state will be built for the next scan
+  state->Reset();
+  std::lock_guard<std::mutex> lock(mu_);
+  if (free_.size() < kMaxKept) free_.push_back(state.release());
+}
 Status ScanSession::Feed(std::string_view chunk) { return state_->Feed(chunk); }
 Status ScanSession::Finish(ScanResult* out) { return state_->Finish(out); }
 

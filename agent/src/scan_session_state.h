@@ -77,6 +77,14 @@ struct ScanSession::State {
   Status Feed(std::string_view chunk);
   Status Finish(ScanResult* out);
 
+  // For SessionPool. Reset() makes a state that ran a scan (finished or not) as it was built:
+  // streams reset, every per-scan field emptied, buffers grown past what a paste needs released.
+  // Start() sets the next scan's options. Reusable(): the scratch and streams are there and no
+  // internal error left it in doubt.
+  void Reset();
+  void Start(const ScanOptions& options);
+  bool Reusable() const;
+
   const Engine::Impl* eng;
   ScanOptions opt;
   ValidatorContext vctx;
