@@ -135,12 +135,14 @@ void EmptyKeeping(C& c, size_t keep) {
 }
 }  // namespace
 
-void ScanSession::State::Reset() {
+bool ScanSession::State::Reset() {
   // Without a callback nothing is reported: an unfinished scan's end-of-data matches are dropped
   // with it (a finished one's streams were reset by Finish, reporting them).
-  for (auto& vb : views)
-    if (vb.stream) hs_reset_stream(vb.stream, 0, scratch, nullptr, nullptr);
-  if (squeezed_stream) hs_reset_stream(squeezed_stream, 0, scratch, nullptr, nullptr);
+  for (int v = 0; v < kStreamDbCount; ++v) {
+    hs_stream_t* stream = v == kSqueezedDb ? squeezed_stream : views[v].stream;
+    if (stream && hs_reset_stream(stream, 0, scratch, nullptr, nullptr) != HS_SUCCESS)
+      return false;
+  }
   // A paste of up to two chunks keeps its buffers; a long text's steady-state reservations
   // (Process) are released.
   constexpr size_t kKeepBytes = 2 * kChunk;
@@ -170,6 +172,7 @@ void ScanSession::State::Reset() {
   EmptyKeeping(gate_ends_, kKeepBytes / 64);
   error = Status::OK();
   finished = false;
+  return true;
 }
 
 Status ScanSession::State::Feed(std::string_view chunk) {
@@ -428,8 +431,8 @@ std::unique_ptr<ScanSession::State> SessionPool::Take(const Engine::Impl* engine
 }
 
 void SessionPool::Give(std::unique_ptr<ScanSession::State> state) {
-  if (!state->Reusable()) return;  // freed: a fresh state will be built for the next scan
-  state->Reset();
+  // Otherwise freed: a fresh state will be built for a later scan.
+  if (!state->Reusable() || !state->Reset()) return;
   std::lock_guard<std::mutex> lock(mu_);
   if (free_.size() < kMaxKept) free_.push_back(state.release());
 }

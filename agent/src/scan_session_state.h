@@ -78,10 +78,11 @@ struct ScanSession::State {
   Status Finish(ScanResult* out);
 
   // For SessionPool. Reset() makes a state that ran a scan (finished or not) as it was built:
-  // streams reset, every per-scan field emptied, buffers grown past what a paste needs released.
-  // Start() sets the next scan's options. Reusable(): the scratch and streams are there and no
-  // internal error left it in doubt.
-  void Reset();
+  // streams reset, every per-scan field emptied, buffers grown past what a paste needs released
+  // (false if Hyperscan could not reset a stream: the state must then be freed). Start() sets the
+  // next scan's options. Reusable(): the scratch and streams are there and no internal error left
+  // it in doubt.
+  bool Reset();
   void Start(const ScanOptions& options);
   bool Reusable() const;
 
