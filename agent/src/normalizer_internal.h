@@ -113,7 +113,10 @@ class ViewWriter {
     next_orig_ = begin + n;
   }
   void Extend(size_t extra) {
-    limit_ = size_ + std::max(extra, kStep);
+    // A step ahead, but not past the capacity reserved for this input: resize() zero-fills, and
+    // a whole step for a short paste cost more than writing the paste's views.
+    const size_t room = v_.text.capacity() - size_;
+    limit_ = size_ + std::max(extra, std::min(kStep, room));
     v_.text.resize(limit_);
     text_ = v_.text.data();
   }
