@@ -23,7 +23,7 @@ std::ptrdiff_t LastBefore(const ViewPieces& ps, size_t* hint, Before before) {
   const auto n = static_cast<std::ptrdiff_t>(ps.size());
   std::ptrdiff_t lo = -1, hi = n;  // before(lo) holds (or lo == -1); before(hi) does not
   if (hint != nullptr && n > 0) {
-    const auto h = std::min(static_cast<std::ptrdiff_t>(*hint), n - 1);
+    const auto h = static_cast<std::ptrdiff_t>(std::min(*hint, ps.size() - 1));  // any hint
     std::ptrdiff_t step = 1;
     if (before(ps[h])) {
       lo = h;
