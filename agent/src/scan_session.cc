@@ -2,24 +2,14 @@
 // mode, then confirm the hits that have enough text after them for context checks. Only a
 // window of each view is kept, so memory stays bounded whatever the input size.
 #include <algorithm>
-#include <chrono>
-#include <ctime>
 
 #include "scan_session_state.h"
 
 namespace dlp {
 namespace {
 
-constexpr size_t kChunk = 128 * 1024;      // original bytes normalized per step
 constexpr uint64_t kKeepBehind = 16 * 1024;  // view bytes kept behind the scan position
 constexpr size_t kTrimAt = 256 * 1024;     // trim a window only when it grows past this
-
-int CurrentYear() {
-  std::time_t t = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  return tm.tm_year + 1900;
-}
 
 struct CallbackCtx {
   ViewBuffer* vb;
@@ -87,111 +77,23 @@ void ViewBuffer::TrimBefore(uint64_t keep_from) {
   map_hint = 0;
 }
 
-ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options)
-    : eng(engine) {
-  scratch = eng->scratch.Acquire();
-  if (!scratch) error = Status::ResourceExhausted("cannot allocate Hyperscan scratch space");
-  for (int v = 0; v < kStreamDbCount && error.ok(); ++v) {
-    hs_stream_t** stream = v == kSqueezedDb ? &squeezed_stream : &views[v].stream;
-    if (eng->view_db[v].get() && hs_open_stream(eng->view_db[v].get(), 0, stream) != HS_SUCCESS)
-      error = Status::ResourceExhausted("cannot open a Hyperscan stream");
-  }
-  confirmed_until.assign(eng->pack.rules.size(), 0);
-  gated_until.assign(eng->pack.rules.size(), 0);
-  dropped_by_rule.assign(eng->pack.rules.size(), 0);
-  agg.people.resize(eng->pack.aggregates.size());
-  agg.span.assign(eng->pack.aggregates.size(), {UINT64_MAX, 0});
-  Start(options);
-}
-
-ScanSession::State::~State() {
-  for (auto& vb : views)
-    if (vb.stream) hs_close_stream(vb.stream, scratch, nullptr, nullptr);
-  if (squeezed_stream) hs_close_stream(squeezed_stream, scratch, nullptr, nullptr);
-  eng->scratch.Release(scratch);
-}
-
-void ScanSession::State::Start(const ScanOptions& options) {
-  opt = options;
-  vctx = ValidatorContext{};
-  vctx.current_year = opt.current_year > 0 ? opt.current_year : CurrentYear();
-}
-
-bool ScanSession::State::Reusable() const {
-  if (!error.ok() || !scratch) return false;
-  for (int v = 0; v < kStreamDbCount; ++v) {
-    const hs_stream_t* stream = v == kSqueezedDb ? squeezed_stream : views[v].stream;
-    if (eng->view_db[v].get() && !stream) return false;
-  }
-  return true;
-}
-
-namespace {
-// Empties `c`, releasing its storage if it grew past `keep` elements.
-template <typename C>
-void EmptyKeeping(C& c, size_t keep) {
-  if (c.capacity() > keep) C().swap(c);
-  else c.clear();
-}
-}  // namespace
-
-bool ScanSession::State::Reset() {
-  // Without a callback nothing is reported: an unfinished scan's end-of-data matches are dropped
-  // with it (a finished one's streams were reset by Finish, reporting them).
-  for (int v = 0; v < kStreamDbCount; ++v) {
-    hs_stream_t* stream = v == kSqueezedDb ? squeezed_stream : views[v].stream;
-    if (stream && hs_reset_stream(stream, 0, scratch, nullptr, nullptr) != HS_SUCCESS)
-      return false;
-  }
-  // A paste of up to two chunks keeps its buffers; a long text's steady-state reservations
-  // (Process) are released.
-  constexpr size_t kKeepBytes = 2 * kChunk;
-  for (auto& vb : views) {
-    EmptyKeeping(vb.buf.text, kKeepBytes);
-    EmptyKeeping(vb.buf.pieces, kKeepBytes / 8);
-    EmptyKeeping(vb.hits, kKeepBytes / 64);
-    vb.base = vb.total = 0;
-    vb.map_hint = 0;
-  }
-  squeezed_total = 0;
-  EmptyKeeping(pending, kKeepBytes);
-  consumed = 0;
-  std::fill(confirmed_until.begin(), confirmed_until.end(), 0);
-  std::fill(gated_until.begin(), gated_until.end(), 0);
-  std::fill(dropped_by_rule.begin(), dropped_by_rule.end(), 0);
-  gates.clear();
-  EmptyKeeping(findings, 1024);
-  dropped = 0;
-  for (auto& p : agg.people) p.Clear();
-  agg.span.assign(eng->pack.aggregates.size(), {UINT64_MAX, 0});
-  EmptyKeeping(later_, kKeepBytes / 64);
-  for (auto& ends : by_rule_) EmptyKeeping(ends, kKeepBytes / 64);
-  for (auto* spans : {&spans_, &window_spans_, &found_}) EmptyKeeping(*spans, kKeepBytes / 64);
-  EmptyKeeping(matches_, kKeepBytes / 64);
-  EmptyKeeping(real_, kKeepBytes / 64);
-  EmptyKeeping(gate_ends_, kKeepBytes / 64);
-  error = Status::OK();
-  finished = false;
-  return true;
-}
-
 Status ScanSession::State::Feed(std::string_view chunk) {
   if (!error.ok()) return error;
   if (finished) return Status::InvalidArgument("scan session already finished");
   while (!chunk.empty()) {
-    if (pending.empty() && chunk.size() >= kChunk * 2) {
+    if (pending.empty() && chunk.size() >= kSessionChunk * 2) {
       // A large piece is normalized where it lies: copying it into `pending` and moving the
       // rest down after each chunk was an extra pass over every byte.
       size_t cut = 0;
-      if (Status s = Process(chunk.substr(0, kChunk), false, &cut); !s.ok()) return error = s;
+      if (Status s = Process(chunk.substr(0, kSessionChunk), false, &cut); !s.ok()) return error = s;
       chunk.remove_prefix(cut);
       continue;
     }
-    size_t take = std::min(chunk.size(), kChunk * 2 - pending.size());
+    size_t take = std::min(chunk.size(), kSessionChunk * 2 - pending.size());
     pending.append(chunk.substr(0, take));
     chunk.remove_prefix(take);
-    if (pending.size() >= kChunk * 2)
-      if (Status s = ProcessPending(kChunk, false); !s.ok()) return error = s;
+    if (pending.size() >= kSessionChunk * 2)
+      if (Status s = ProcessPending(kSessionChunk, false); !s.ok()) return error = s;
   }
   return Status::OK();
 }
@@ -217,7 +119,7 @@ Status ScanSession::State::Process(std::string_view input, bool last, size_t* cu
     // A long input: give each view its steady-state capacity (a trimmed window plus two chunks)
     // once, instead of letting the first chunks reallocate and copy the text and the offset
     // map's pieces (at most one per byte). Pages are touched only as they are written.
-    constexpr size_t kSteady = kTrimAt + 2 * kChunk;
+    constexpr size_t kSteady = kTrimAt + 2 * kSessionChunk;
     for (auto& vb : views) {
       NormalizedView& b = vb.buf;
       if (b.text.capacity() < kSteady) b.text.reserve(kSteady);
@@ -388,8 +290,8 @@ void ScanSession::State::AddFinding(int rule, const ViewBuffer& vb, uint64_t s, 
 Status ScanSession::State::Finish(ScanResult* out) {
   if (!error.ok()) return error;
   if (finished) return Status::InvalidArgument("scan session already finished");
-  while (pending.size() > kChunk)
-    if (Status s = ProcessPending(kChunk, false); !s.ok()) return error = s;
+  while (pending.size() > kSessionChunk)
+    if (Status s = ProcessPending(kSessionChunk, false); !s.ok()) return error = s;
   if (Status s = ProcessPending(pending.size(), true); !s.ok()) return error = s;
   // End-of-data matches (patterns anchored with $) are reported when a stream closes.
   for (int v = 0; v < kViewCount; ++v) {
@@ -406,36 +308,6 @@ Status ScanSession::State::Finish(ScanResult* out) {
   return BuildResult(out);
 }
 
-ScanSession::ScanSession(std::unique_ptr<State> state) : state_(std::move(state)) {}
-ScanSession::~ScanSession() {
-  if (state_) state_->eng->sessions.Give(std::move(state_));
-}
-
-SessionPool::~SessionPool() {
-  for (ScanSession::State* s : free_) delete s;
-}
-
-std::unique_ptr<ScanSession::State> SessionPool::Take(const Engine::Impl* engine,
-                                                      const ScanOptions& options) {
-  ScanSession::State* s = nullptr;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!free_.empty()) {
-      s = free_.back();
-      free_.pop_back();
-    }
-  }
-  if (!s) return std::make_unique<ScanSession::State>(engine, options);
-  s->Start(options);
-  return std::unique_ptr<ScanSession::State>(s);
-}
-
-void SessionPool::Give(std::unique_ptr<ScanSession::State> state) {
-  // Otherwise freed: a fresh state will be built for a later scan.
-  if (!state->Reusable() || !state->Reset()) return;
-  std::lock_guard<std::mutex> lock(mu_);
-  if (free_.size() < kMaxKept) free_.push_back(state.release());
-}
 Status ScanSession::Feed(std::string_view chunk) { return state_->Feed(chunk); }
 Status ScanSession::Finish(ScanResult* out) { return state_->Finish(out); }
 

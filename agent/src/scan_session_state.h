@@ -13,6 +13,10 @@
 
 namespace dlp {
 
+// Original bytes a session normalizes and scans per step (scan_session.cc); a state keeps
+// buffers for two of them between scans (session_pool.cc).
+inline constexpr size_t kSessionChunk = 128 * 1024;
+
 // How far line checks look for a line break, either way. Hits are confirmed only once this much
 // text (plus the widest context) follows them, so the matcher and the session must agree on it.
 inline constexpr uint64_t kLineReach = 512;
@@ -93,6 +97,9 @@ struct ScanSession::State {
   ViewBuffer views[kViewCount];
   // The squeezed loose view (squeeze.h): only the current chunk is kept, to map hits back.
   hs_stream_t* squeezed_stream = nullptr;
+  // The stream of database v (0 .. kStreamDbCount - 1: the views', then the squeezed one).
+  hs_stream_t*& Stream(int v) { return v == kSqueezedDb ? squeezed_stream : views[v].stream; }
+  hs_stream_t* Stream(int v) const { return v == kSqueezedDb ? squeezed_stream : views[v].stream; }
   internal::SqueezedChunk squeezed;
   uint64_t squeezed_total = 0;  // squeezed bytes scanned before the current chunk
   std::string reversed_;        // AnchoredSpans: the text before a run of ends, backwards
