@@ -351,3 +351,51 @@ TEST_CASE("a reused session state carries nothing into the next scan", "[engine]
     }
   }
 }
+
+TEST_CASE("findings past max_findings still count, decide aggregates and the verdict",
+          "[engine][cap]") {
+  // A bulk export: only contacts, one person per line, and a secret stamp at the very end.
+  // Past the cap a finding is only counted (scan_session.cc), so the stored findings are the
+  // first ones, and everything else must be what an uncapped scan says.
+  const dlp::Engine& e = dlp::test::DefaultEngine();
+  std::string list = "Danh sách cán bộ:\n";
+  for (int i = 0; i < 400; ++i)
+    list += std::to_string(i + 1) + ". Anh B - 09" + std::to_string(10000000 + i * 7) + "\n";
+  const std::string stamped = list + "TUYỆT MẬT\n";
+  for (const std::string* text : {static_cast<const std::string*>(&list), &stamped}) {
+    dlp::ScanOptions all, capped;
+    all.current_year = capped.current_year = 2026;
+    all.max_findings = 1u << 20;
+    capped.max_findings = 5;
+    dlp::ScanResult want, got;
+    REQUIRE(e.Scan(*text, all, &want).ok());
+    REQUIRE(e.Scan(*text, capped, &got).ok());
+    INFO((text == &list ? "contacts only" : "contacts and a stamp at the end"));
+    REQUIRE(want.findings.size() > 400);  // 400 phones and the bulk contacts aggregate
+    CHECK(want.findings_dropped == 0);
+    CHECK(got.action == want.action);
+    CHECK(got.type_counts == want.type_counts);
+    CHECK(got.findings.size() + got.findings_dropped == want.findings.size());
+    CHECK(got.findings.size() <= 6);  // the cap, and aggregate findings added after it
+    // The bulk aggregate spans the whole list, although most phones were never stored.
+    auto bulk = [](const dlp::ScanResult& r) {
+      for (const auto& f : r.findings)
+        if (f.type == "bulk_personal") return std::make_pair(f.start, f.end);
+      return std::make_pair(uint64_t{0}, uint64_t{0});
+    };
+    CHECK(bulk(got) == bulk(want));
+    CHECK(bulk(got).second > list.size() - 20);
+    // The stored findings are the uncapped scan's first ones.
+    for (size_t i = 0; i < got.findings.size() && i < 5; ++i) {
+      CHECK(got.findings[i].start == want.findings[i].start);
+      CHECK(got.findings[i].masked == want.findings[i].masked);
+    }
+  }
+  dlp::ScanResult capped_stamp;
+  dlp::ScanOptions capped;
+  capped.current_year = 2026;
+  capped.max_findings = 5;
+  REQUIRE(e.Scan(stamped, capped, &capped_stamp).ok());
+  CHECK(capped_stamp.action == Action::kBlock);
+  CHECK(capped_stamp.type_counts.at("secret_marking") == 1);
+}

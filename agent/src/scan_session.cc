@@ -264,6 +264,21 @@ void ScanSession::State::AddFinding(int rule, const ViewBuffer& vb, uint64_t s, 
                                     uint64_t os, uint64_t oe, double confidence) {
   const Rule& r = eng->pack.rules[rule];
   std::string_view value = vb.Slice(s, e);
+  for (size_t a = 0; a < eng->pack.aggregates.size(); ++a) {
+    const AggregateRule& ag = eng->pack.aggregates[a];
+    if (std::find(ag.of_types.begin(), ag.of_types.end(), r.type) == ag.of_types.end()) continue;
+    agg.people[a].Add(ValueKey(r.type, value), LineKey(vb, s), rule);
+    agg.span[a].first = std::min(agg.span[a].first, os);
+    agg.span[a].second = std::max(agg.span[a].second, oe);
+  }
+  // Past the cap a finding is only counted: a bulk export (a citizens' list, say) has tens of
+  // thousands, and building each one's strings and masked excerpt to drop it was most of the
+  // cost of confirming them.
+  if (findings.size() >= opt.max_findings) {
+    ++dropped;
+    ++dropped_by_rule[rule];
+    return;
+  }
   // Shown values come from the exact view, so a stamp reads "TỐI MẬT" as the user wrote it.
   const ViewBuffer& exact = views[static_cast<int>(ViewKind::kExact)];
   std::string_view shown = value;
@@ -271,20 +286,7 @@ void ScanSession::State::AddFinding(int rule, const ViewBuffer& vb, uint64_t s, 
     uint64_t es = exact.FromOriginal(os), ee = exact.FromOriginal(oe);
     if (es >= exact.base && es < ee && ee <= exact.total) shown = exact.Slice(es, ee);
   }
-  Finding f{r.id, r.type, r.severity, confidence, os, oe, MaskValue(r.type, shown)};
-  for (size_t a = 0; a < eng->pack.aggregates.size(); ++a) {
-    const AggregateRule& ag = eng->pack.aggregates[a];
-    if (std::find(ag.of_types.begin(), ag.of_types.end(), r.type) == ag.of_types.end()) continue;
-    agg.people[a].Add(ValueKey(r.type, value), LineKey(vb, s), rule);
-    agg.span[a].first = std::min(agg.span[a].first, f.start);
-    agg.span[a].second = std::max(agg.span[a].second, f.end);
-  }
-  if (findings.size() >= opt.max_findings) {
-    ++dropped;
-    ++dropped_by_rule[rule];
-    return;
-  }
-  findings.push_back(std::move(f));
+  findings.push_back(Finding{r.id, r.type, r.severity, confidence, os, oe, MaskValue(r.type, shown)});
 }
 
 Status ScanSession::State::Finish(ScanResult* out) {
