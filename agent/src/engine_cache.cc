@@ -18,7 +18,10 @@
 namespace dlp {
 namespace {
 
-constexpr char kMagic[] = "DLPHSC3\n";  // 3: squeezed view database, reverse databases
+// The format, and which patterns go to which database: a cache written by a build that split
+// them otherwise must not be loaded (3: squeezed view database, reverse databases; 4: squeezed
+// forms of patterns whose other parts may match whitespace, squeeze.cc).
+constexpr char kMagic[] = "DLPHSC4\n";
 
 void PutField(std::string* out, std::string_view f) {
   uint64_t n = f.size();

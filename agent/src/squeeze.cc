@@ -1,6 +1,7 @@
 #include "squeeze.h"
 
 #include <algorithm>
+#include <cstdio>
 
 #include "pattern_tokens.h"
 #include "squeeze_blocks.h"
@@ -11,6 +12,9 @@ namespace {
 using Token = PatternToken;
 
 bool Mandatory(const std::vector<Token>& t, size_t k);
+
+// Whether an atom can match a byte that squeezing removes.
+bool MayBeWhitespace(const Token& t) { return (t.bytes & WhitespaceBytes()).any(); }
 
 // Whether every branch of the group opened at t[k] begins with something that must match.
 bool GroupStartsMandatory(const std::vector<Token>& t, size_t k) {
@@ -32,19 +36,47 @@ bool GroupStartsMandatory(const std::vector<Token>& t, size_t k) {
 
 // Whether t[k] must match at least one non-whitespace byte.
 bool Mandatory(const std::vector<Token>& t, size_t k) {
-  if (t[k].kind == Token::kAtom) return t[k].min > 0 && t[k].text != "\\s";
+  if (t[k].kind == Token::kAtom) return t[k].min > 0 && !MayBeWhitespace(t[k]);
   if (t[k].kind == Token::kOpen) return GroupStartsMandatory(t, k);
   return false;
 }
 
-// Whether the whitespace token t[k] is always followed, in its own branch, by a byte that
-// survives squeezing (skipping other gaps and optional atoms).
+// Whether the atom t[k], which may match whitespace, is always followed, in its own branch, by
+// a byte that survives squeezing (skipping other atoms that may match nothing or whitespace).
 bool FollowedByMandatory(const std::vector<Token>& t, size_t k) {
   for (size_t j = k + 1; j < t.size(); ++j) {
-    if (t[j].kind == Token::kAtom && (t[j].min == 0 || t[j].text == "\\s")) continue;
+    if (t[j].kind == Token::kAtom && (t[j].min == 0 || MayBeWhitespace(t[j]))) continue;
     return Mandatory(t, j);
   }
   return false;
+}
+
+// The quantifier `q` (as written) with its minimum lowered to 0, or "" if it is not one this
+// knows (lazy and possessive forms stay on the loose view).
+std::string OptionalQuantifier(const std::string& q) {
+  if (q.empty() || q == "?") return "?";
+  if (q == "*" || q == "+") return "*";
+  if (q.size() < 3 || q.front() != '{' || q.back() != '}') return "";
+  const size_t comma = q.find(',');
+  if (comma == std::string::npos) return "{0," + q.substr(1);          // {m} -> {0,m}
+  if (comma + 2 == q.size()) return "*";                                 // {m,} -> *
+  return "{0," + q.substr(comma + 1);                                    // {m,n} -> {0,n}
+}
+
+// A class of exactly the bytes in `set` (not empty), as \xHH ranges.
+std::string ClassOf(const ByteSet& set) {
+  std::string out = "[";
+  char buf[16];
+  for (int lo = 0; lo < 256; ++lo) {
+    if (!set.test(lo)) continue;
+    int hi = lo;
+    while (hi + 1 < 256 && set.test(hi + 1)) ++hi;
+    if (hi == lo) std::snprintf(buf, sizeof buf, "\\x%02x", lo);
+    else std::snprintf(buf, sizeof buf, "\\x%02x-\\x%02x", lo, hi);
+    out += buf;
+    lo = hi;
+  }
+  return out + "]";
 }
 
 }  // namespace
@@ -57,19 +89,30 @@ bool SqueezePattern(std::string_view pattern, std::string* out) {
   out->clear();
   for (size_t k = 0; k < tokens.size(); ++k) {
     const Token& t = tokens[k];
-    if (t.kind == Token::kAtom && t.bytes == ws && t.text == "\\s") {  // a gap: dropped
-      if (!FollowedByMandatory(tokens, k)) return false;
-      dropped = true;
+    if (t.kind != Token::kAtom || !MayBeWhitespace(t)) {
+      *out += t.text + t.quantifier;
       continue;
     }
-    // Anything else that can match whitespace (a literal space, '.', a class, \t) is part of
-    // the pattern's meaning, and a squeezed text cannot give it that byte.
-    if (t.kind == Token::kAtom && (t.bytes & ws).any()) return false;
-    *out += t.text + t.quantifier;
+    // An atom that may match whitespace, which the squeezed text no longer has. Whatever bytes
+    // it matched in a loose match, those that survive squeezing are some of its other bytes, as
+    // many or fewer: it becomes a class of its other bytes with no minimum, or nothing if it
+    // matches only whitespace (a gap, the reason a pattern comes here). Either way a loose match
+    // must not end on it, or its end would not survive the squeeze.
+    if (!FollowedByMandatory(tokens, k)) return false;
+    const ByteSet rest = t.bytes & ~ws;
+    if (rest.none()) {
+      dropped |= t.text == "\\s";
+      continue;
+    }
+    const std::string q = t.min == 0 ? t.quantifier : OptionalQuantifier(t.quantifier);
+    if (q.empty()) return false;
+    *out += ClassOf(rest) + q;
   }
   // A branch or group left empty would change what the pattern means.
   for (std::string_view bad : {"()", "(?:)", "(|", "(?:|", "||", "|)"})
     if (out->find(bad) != std::string::npos) return false;
+  // Only patterns with a gap (`\s`) come here: the rest (numbers with optional separators, say)
+  // match more often once words are glued together and scan slower squeezed (BENCHMARKS.md).
   return dropped && !out->empty() && out->front() != '|' && out->back() != '|';
 }
 

@@ -25,11 +25,14 @@ namespace dlp::internal {
 constexpr bool IsSqueezedOut(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
 
 // Rewrites a Hyperscan pattern for the squeezed view, if that is sound and worth it: every
-// whitespace token (`\s` with any quantifier) is dropped; no other part may be able to match
-// whitespace (no '.', literal spaces, classes or escapes that include it, anchors or
-// look-arounds); every dropped token must be followed by something that has to match a
-// non-whitespace byte, so that no loose match ends in whitespace (its end would not survive
-// the squeeze); and at least one token must be dropped (otherwise the loose view is as good).
+// whitespace token (`\s`, a literal space, `\t`... with any quantifier) is dropped; any other
+// part that can match whitespace ('.', `[^{}]`, `[ .-]`) becomes a class of its other bytes with
+// its minimum lowered to 0 (a loose match keeps, squeezed, as many of its bytes or fewer); each
+// of these must be followed by something that has to match a non-whitespace byte, so that no
+// loose match ends in whitespace (its end would not survive the squeeze); no anchors or
+// look-arounds; and at least one `\s` gap must be dropped: keyword-like patterns come here,
+// while numbers with optional separators, glued together once squeezed, match more and scan
+// slower there (docs/BENCHMARKS.md, session 9).
 // Returns false, leaving *out unspecified, when the pattern must stay on the loose view.
 // The caller must still check with Hyperscan that the result compiles and cannot match empty.
 bool SqueezePattern(std::string_view pattern, std::string* out);
