@@ -26,13 +26,14 @@ double Percentile(std::vector<double> v, double p) {
   return v[std::clamp<size_t>(rank, 1, v.size()) - 1];
 }
 
-double MedianMs(int runs, const std::function<void()>& fn) {
+double MedianMs(int runs, const std::function<void()>& fn, double* best_ms) {
   std::vector<double> t;
   for (int i = 0; i < runs; ++i) {
     auto t0 = Clock::now();
     fn();
     t.push_back(MsSince(t0));
   }
+  if (best_ms) *best_ms = t.empty() ? 0 : *std::min_element(t.begin(), t.end());
   return Median(t);
 }
 

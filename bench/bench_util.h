@@ -21,7 +21,9 @@ double Median(std::vector<double> v);
 // Nearest-rank percentile, p in [0, 100].
 double Percentile(std::vector<double> v, double p);
 // Runs `fn` `runs` times and returns the median wall time in ms.
-double MedianMs(int runs, const std::function<void()>& fn);
+// The median time of `runs` calls of fn, in ms; the fastest in *best_ms if given (on a VM
+// whose neighbours come and go, the best run moves less than the median between runs).
+double MedianMs(int runs, const std::function<void()>& fn, double* best_ms = nullptr);
 inline double MBps(size_t bytes, double ms) { return ms > 0 ? bytes / 1e6 / (ms / 1e3) : 0; }
 
 // The report: rows grouped by section, printed as an aligned table, plus a flat key -> number

@@ -120,15 +120,22 @@ double RunEngineBench(const Engine& engine, const std::string& corpus, const Ben
   ScanResult result;
   ScanOptions so;
   so.current_year = 2026;
-  double e2e_ms = MedianMs(cfg.runs, [&] {
-    result = ScanResult();
-    (void)engine.Scan(corpus, so, &result);
-  });
+  double e2e_best_ms = 0;
+  double e2e_ms = MedianMs(
+      cfg.runs,
+      [&] {
+        result = ScanResult();
+        (void)engine.Scan(corpus, so, &result);
+      },
+      &e2e_best_ms);
   const double e2e = MBps(corpus.size(), e2e_ms);
+  char best[48];
+  std::snprintf(best, sizeof best, "; best run %.0f MB/s", MBps(corpus.size(), e2e_best_ms));
   report->Row("end to end (Engine::Scan, default bundle)", e2e, "MB/s",
               std::to_string(result.findings.size() + result.findings_dropped) + " findings, " +
-                  std::string(ActionName(result.action)),
+                  std::string(ActionName(result.action)) + best,
               "e2e_mbps");
+  report->Key("e2e_best_mbps", MBps(corpus.size(), e2e_best_ms));
   (void)mb;
 
   // Paste latency in process: slices of the corpus starting at a line, scanned whole.
