@@ -19,10 +19,19 @@ void SplitPatterns(const RulePack& pack, int skip, ViewPatterns out[kDbCount]) {
     }
     for (const auto& p : rule.patterns) {
       int d = static_cast<int>(rule.view);
-      std::string squeezed;
-      if (rule.view == ViewKind::kLoose && internal::SqueezePattern(p, &squeezed)) d = kSqueezed;
+      std::string squeezed, narrowed;
+      unsigned flags = rule.caseless ? HS_FLAG_CASELESS : 0;
+      if (rule.view == ViewKind::kLoose && internal::SqueezePattern(p, &squeezed)) {
+        d = kSqueezed;
+        // As Engine::Create: keywords narrowed to the case their rule requires.
+        if (rule.case_rule != CaseRule::kAny && rule.caseless &&
+            internal::NarrowKeywordCase(squeezed, rule.case_rule == CaseRule::kUpper, &narrowed)) {
+          squeezed = std::move(narrowed);
+          flags = 0;
+        }
+      }
       out[d].exprs.push_back(d == kSqueezed ? squeezed : p);
-      out[d].flags.push_back(rule.caseless ? HS_FLAG_CASELESS : 0);
+      out[d].flags.push_back(flags);
     }
   }
 }

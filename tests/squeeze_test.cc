@@ -4,6 +4,9 @@
 #include "squeeze_blocks.h"
 
 #include <catch2/catch.hpp>
+#include <hs/hs.h>
+
+#include <cctype>
 
 #include <random>
 #include <string>
@@ -73,6 +76,45 @@ TEST_CASE("what else may match whitespace keeps its other bytes, with no minimum
   // The JSON form of the urgency field: a gap, and a body of anything but braces.
   CHECK(Squeezed(R"(["']do_?khan["']\s{0,3}:\s{0,3}\{[^{}]{0,120}["'](?:Hoa\s{1,3}toc|Khan)["'])") ==
         R"(["']do_?khan["']:\{[\x00-\x08\x0e-\x1f\x21-\x7a\x7c\x7e-\xff]{0,120}["'](?:Hoatoc|Khan)["'])");
+}
+
+TEST_CASE("stamp keywords are narrowed to the case their rule requires", "[squeeze]") {
+  auto narrowed = [](const std::string& literal, bool upper_only) {
+    std::string out;
+    return internal::NarrowKeywordCase(literal, upper_only, &out) ? out : "<unchanged>";
+  };
+  CHECK(narrowed("mat", true) == "MAT");
+  CHECK(narrowed("MAT", false) == "(?:M(?i:AT)|mA(?i:T)|maT)");
+  CHECK(narrowed("K", false) == "(?:K)");
+  // Only plain letters: anything else keeps its caseless pattern.
+  CHECK(narrowed("TOI MAT", false) == "<unchanged>");
+  CHECK(narrowed("BANSAOSO[:.]?[0-9]{1,4}", false) == "<unchanged>");
+  CHECK(narrowed(R"(\x6d\x61\x74)", false) == "<unchanged>");
+  CHECK(narrowed("", false) == "<unchanged>");
+  // Every spelling with a capital, and none without, is matched: checked with Hyperscan on all
+  // 2^4 spellings of a four-letter keyword.
+  const std::string form = narrowed("KHAN", false);
+  hs_database_t* db = nullptr;
+  hs_compile_error_t* err = nullptr;
+  REQUIRE(hs_compile(("^" + form + "$").c_str(), 0, HS_MODE_BLOCK, nullptr, &db, &err) == HS_SUCCESS);
+  hs_scratch_t* scratch = nullptr;
+  REQUIRE(hs_alloc_scratch(db, &scratch) == HS_SUCCESS);
+  for (int bits = 0; bits < 16; ++bits) {
+    std::string word = "khan";
+    for (int k = 0; k < 4; ++k)
+      if (bits & (1 << k)) word[k] = static_cast<char>(std::toupper(word[k]));
+    bool matched = false;
+    hs_scan(db, word.data(), static_cast<unsigned>(word.size()), 0, scratch,
+            [](unsigned, unsigned long long, unsigned long long, unsigned, void* ctx) {
+              *static_cast<bool*>(ctx) = true;
+              return 0;
+            },
+            &matched);
+    INFO(word);
+    CHECK(matched == (bits != 0));
+  }
+  hs_free_scratch(scratch);
+  hs_free_database(db);
 }
 
 TEST_CASE("a squeezed end maps back to the loose byte it came from", "[squeeze]") {

@@ -135,8 +135,16 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       plans[ri].width = std::max(plans[ri].width, w);
       int db = v;
       if (r.view == ViewKind::kLoose && options.squeeze_keywords &&
-          SqueezedForm(p.expression, p.flags, &p.expression))
+          SqueezedForm(p.expression, p.flags, &p.expression)) {
         db = kSqueezedDb;
+        // A stamp keyword that must not be all lower case need not be found where it is.
+        std::string narrowed;
+        if (r.case_rule != CaseRule::kAny && (p.flags & HS_FLAG_CASELESS) &&
+            internal::NarrowKeywordCase(p.expression, r.case_rule == CaseRule::kUpper, &narrowed)) {
+          p.expression = std::move(narrowed);
+          p.flags &= ~static_cast<unsigned>(HS_FLAG_CASELESS);
+        }
+      }
       stream.push_back({db, std::move(p)});
       plans[ri].confirm.push_back({r.patterns[pi], FlagsFor(r, true), static_cast<unsigned>(pi)});
     }

@@ -20,8 +20,9 @@ namespace {
 
 // The format, and which patterns go to which database: a cache written by a build that split
 // them otherwise must not be loaded (3: squeezed view database, reverse databases; 4: squeezed
-// forms of patterns whose other parts may match whitespace, squeeze.cc).
-constexpr char kMagic[] = "DLPHSC4\n";
+// forms of patterns whose other parts may match whitespace, squeeze.cc; 5: keywords narrowed to
+// their rule's case, and the case rule in the key).
+constexpr char kMagic[] = "DLPHSC5\n";
 
 void PutField(std::string* out, std::string_view f) {
   uint64_t n = f.size();
@@ -63,7 +64,8 @@ std::string EngineCacheKey(const std::vector<Rule>& rules) {
   std::ostringstream key;
   key << "hs=" << hs_version() << ";tune=" << plat.tune << ";cpu=" << plat.cpu_features << "\n";
   for (const Rule& r : rules) {
-    key << static_cast<int>(r.view) << (r.caseless ? 'i' : 's') << r.patterns.size();
+    key << static_cast<int>(r.view) << (r.caseless ? 'i' : 's')
+        << static_cast<int>(r.case_rule) << r.patterns.size();
     for (const auto& p : r.patterns) key << '\x1f' << p;
     key << '\n';
   }

@@ -1,6 +1,7 @@
 #include "squeeze.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
 
 #include "pattern_tokens.h"
@@ -114,6 +115,28 @@ bool SqueezePattern(std::string_view pattern, std::string* out) {
   // Only patterns with a gap (`\s`) come here: the rest (numbers with optional separators, say)
   // match more often once words are glued together and scan slower squeezed (BENCHMARKS.md).
   return dropped && !out->empty() && out->front() != '|' && out->back() != '|';
+}
+
+bool NarrowKeywordCase(std::string_view literal, bool upper_only, std::string* out) {
+  if (literal.empty() ||
+      !std::all_of(literal.begin(), literal.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
+    return false;
+  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  auto upper = [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); };
+  out->clear();
+  if (upper_only) {
+    for (char c : literal) *out += upper(c);
+    return true;
+  }
+  *out = "(?:";
+  for (size_t i = 0; i < literal.size(); ++i) {  // the first capital at i
+    if (i > 0) *out += '|';
+    for (size_t k = 0; k < i; ++k) *out += lower(literal[k]);
+    *out += upper(literal[i]);
+    if (i + 1 < literal.size()) *out += "(?i:" + std::string(literal.substr(i + 1)) + ")";
+  }
+  *out += ")";
+  return true;
 }
 
 void SqueezedChunk::Build(std::string_view loose) {
