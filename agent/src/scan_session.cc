@@ -286,7 +286,8 @@ void ScanSession::State::AddFinding(int rule, const ViewBuffer& vb, uint64_t s, 
     uint64_t es = exact.FromOriginal(os), ee = exact.FromOriginal(oe);
     if (es >= exact.base && es < ee && ee <= exact.total) shown = exact.Slice(es, ee);
   }
-  findings.push_back(Finding{r.id, r.type, r.severity, confidence, os, oe, MaskValue(r.type, shown)});
+  findings.push_back(
+      Finding{r.id, r.type, r.severity, confidence, os, oe, MaskValue(r.type, shown)});
 }
 
 Status ScanSession::State::Finish(ScanResult* out) {

@@ -118,11 +118,10 @@ bool SqueezePattern(std::string_view pattern, std::string* out) {
 }
 
 bool NarrowKeywordCase(std::string_view literal, bool upper_only, std::string* out) {
-  if (literal.empty() ||
-      !std::all_of(literal.begin(), literal.end(), [](char c) { return std::isalpha(static_cast<unsigned char>(c)); }))
-    return false;
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  auto upper = [](char c) { return static_cast<char>(std::toupper(static_cast<unsigned char>(c))); };
+  auto letter = [](char c) { return std::isalpha(static_cast<unsigned char>(c)) != 0; };
+  if (literal.empty() || !std::all_of(literal.begin(), literal.end(), letter)) return false;
+  auto lower = [](unsigned char c) { return static_cast<char>(std::tolower(c)); };
+  auto upper = [](unsigned char c) { return static_cast<char>(std::toupper(c)); };
   out->clear();
   if (upper_only) {
     for (char c : literal) *out += upper(c);
