@@ -1,8 +1,8 @@
 #include "view_dbs.h"
 
-#include "gate_literals.h"  // rules searched around their phrases (agent/src)
-#include "hs_platform.h"    // the platform the engine compiles for (agent/src)
-#include "squeeze.h"        // the engine's split of loose patterns (agent/src)
+#include "engine_internal.h"  // PlaceStreamPattern: the engine's split of patterns (agent/src)
+#include "gate_literals.h"    // rules searched around their phrases (agent/src)
+#include "hs_platform.h"      // the platform the engine compiles for (agent/src)
 
 namespace dlp::bench {
 
@@ -18,19 +18,10 @@ void SplitPatterns(const RulePack& pack, int skip, ViewPatterns out[kDbCount]) {
       continue;
     }
     for (const auto& p : rule.patterns) {
-      int d = static_cast<int>(rule.view);
-      std::string squeezed, narrowed;
+      std::string expression = p;
       unsigned flags = rule.caseless ? HS_FLAG_CASELESS : 0;
-      if (rule.view == ViewKind::kLoose && internal::SqueezePattern(p, &squeezed)) {
-        d = kSqueezed;
-        // As Engine::Create: keywords narrowed to the case their rule requires.
-        if (rule.case_rule != CaseRule::kAny && rule.caseless &&
-            internal::NarrowKeywordCase(squeezed, rule.case_rule == CaseRule::kUpper, &narrowed)) {
-          squeezed = std::move(narrowed);
-          flags = 0;
-        }
-      }
-      out[d].exprs.push_back(d == kSqueezed ? squeezed : p);
+      const int d = PlaceStreamPattern(rule, true, &expression, &flags);  // as Engine::Create
+      out[d].exprs.push_back(std::move(expression));
       out[d].flags.push_back(flags);
     }
   }

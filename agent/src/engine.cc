@@ -53,6 +53,19 @@ std::string Where(const Rule& r) {
 
 }  // namespace
 
+int PlaceStreamPattern(const Rule& r, bool squeeze, std::string* expression, unsigned* flags) {
+  if (r.view != ViewKind::kLoose || !squeeze || !SqueezedForm(*expression, *flags, expression))
+    return static_cast<int>(r.view);
+  // A stamp keyword that must not be all lower case need not be found where it is.
+  std::string narrowed;
+  if (r.case_rule != CaseRule::kAny && (*flags & HS_FLAG_CASELESS) &&
+      internal::NarrowKeywordCase(*expression, r.case_rule == CaseRule::kUpper, &narrowed)) {
+    *expression = std::move(narrowed);
+    *flags &= ~static_cast<unsigned>(HS_FLAG_CASELESS);
+  }
+  return kSqueezedDb;
+}
+
 Engine::Engine(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Engine::~Engine() = default;
 const RulePack& Engine::pack() const { return impl_->pack; }
@@ -119,7 +132,6 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   impl->gated.assign(pack.rules.size(), false);
   for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
     const Rule& r = pack.rules[ri];
-    int v = static_cast<int>(r.view);
     std::vector<std::pair<int, HsPattern>> stream;  // (database, pattern as it sees it)
     for (size_t pi = 0; pi < r.patterns.size(); ++pi) {
       HsPattern p{r.patterns[pi], FlagsFor(r, false), 0};
@@ -133,18 +145,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
                                        std::to_string(kMaxPatternWidth) +
                                        " bytes; bound its repeats, e.g. {1,64} instead of +");
       plans[ri].width = std::max(plans[ri].width, w);
-      int db = v;
-      if (r.view == ViewKind::kLoose && options.squeeze_keywords &&
-          SqueezedForm(p.expression, p.flags, &p.expression)) {
-        db = kSqueezedDb;
-        // A stamp keyword that must not be all lower case need not be found where it is.
-        std::string narrowed;
-        if (r.case_rule != CaseRule::kAny && (p.flags & HS_FLAG_CASELESS) &&
-            internal::NarrowKeywordCase(p.expression, r.case_rule == CaseRule::kUpper, &narrowed)) {
-          p.expression = std::move(narrowed);
-          p.flags &= ~static_cast<unsigned>(HS_FLAG_CASELESS);
-        }
-      }
+      const int db = PlaceStreamPattern(r, options.squeeze_keywords, &p.expression, &p.flags);
       stream.push_back({db, std::move(p)});
       plans[ri].confirm.push_back({r.patterns[pi], FlagsFor(r, true), static_cast<unsigned>(pi)});
     }

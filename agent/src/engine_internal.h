@@ -19,6 +19,13 @@ namespace dlp {
 inline constexpr int kSqueezedDb = kViewCount;
 inline constexpr int kStreamDbCount = kViewCount + 1;
 
+// The stream database a pattern of rule `r` (not a require_first rule) is searched in, with the
+// expression and flags it has there: its view's, or, with `squeeze`, the squeezed form of a
+// gapped loose pattern (squeeze.h), keywords narrowed to the rule's case. `expression` and
+// `flags` come in as the rule wrote them. Engine::Create and dlp-bench's per-database timings
+// both place patterns with it, so the two cannot drift apart.
+int PlaceStreamPattern(const Rule& r, bool squeeze, std::string* expression, unsigned* flags);
+
 // A pool of Hyperscan scratch spaces sized for every database of one engine. A session borrows
 // one for its lifetime, so each thread scanning at once has its own (Hyperscan's rule).
 class ScratchPool {
