@@ -8,8 +8,7 @@
 // the one-shot scan finds; and so does a plain engine that searches every pattern everywhere,
 // as written, on its own view (EngineOptions::gate_required_context and squeeze_keywords off:
 // no phrase gates, no squeezed view, no case-narrowed keywords); and a rescan after a session
-// dropped half-fed
-// (its state goes back to the engine's pool) finds exactly the same again.
+// dropped half-fed (its state goes back to the engine's pool) finds exactly the same again.
 #include <sys/stat.h>
 
 #include <cctype>

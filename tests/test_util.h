@@ -11,6 +11,10 @@
 
 namespace dlp::test {
 
+// The national motto block that opens a state document.
+inline const std::string kHeader =
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n";
+
 // The built-in pack compiled once for the whole test binary.
 const Engine& DefaultEngine();
 
