@@ -6,8 +6,10 @@
 // lie inside the text, in order, with a non-empty masked excerpt that is never the raw value
 // (for values longer than 4 bytes); a streaming scan fed in small chunks finds exactly what
 // the one-shot scan finds; and so does a plain engine that searches every pattern everywhere,
-// as written, on its own view (EngineOptions::gate_required_context and squeeze_keywords off:
-// no phrase gates, no squeezed view, no case-narrowed keywords); and a rescan after a session
+// as written, on its own view, and finds where matches start with forward scans
+// (EngineOptions::gate_required_context, squeeze_keywords and reverse_confirm off: no phrase
+// gates, no squeezed view, no case-narrowed keywords, no backward scans per end or per run of
+// ends); and a rescan after a session
 // dropped half-fed (its state goes back to the engine's pool) finds exactly the same again.
 #include <sys/stat.h>
 
@@ -26,7 +28,7 @@
 namespace {
 
 const dlp::Engine* g_engine = nullptr;
-const dlp::Engine* g_plain = nullptr;  // no gates, no squeezed view
+const dlp::Engine* g_plain = nullptr;  // no gates, no squeezed view, no backward scans
 const dlp::Normalizer* g_norm = nullptr;
 
 void Check(bool ok, const char* what) {
@@ -69,6 +71,7 @@ extern "C" int LLVMFuzzerInitialize(int*, char***) {
   if (!dlp::Engine::Create(std::move(pack), eo, &engine).ok()) abort();
   eo.gate_required_context = false;
   eo.squeeze_keywords = false;
+  eo.reverse_confirm = false;
   if (!dlp::Engine::Create(std::move(copy), eo, &plain).ok()) abort();
   g_norm = norm.release();
   g_engine = engine.release();

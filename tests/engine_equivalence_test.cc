@@ -13,6 +13,7 @@
 
 #include "dlp/default_pack.h"
 #include "dlp/engine.h"
+#include "dlp/rule_pack.h"
 
 namespace dlp {
 namespace {
@@ -67,6 +68,11 @@ std::string RandomText(std::mt19937& rng, size_t bytes) {
       "c h ẩ n đoán", "chẩn\u00A0đoán", "chẩn\u200Bđoán", "Ung  Thư",
       "\"do_mat\": \"TOI MAT\"", "<do_mat>MAT</do_mat>", "so", "do", "khan", "an", "tich",
       "cb500@snv.example.gov.vn", "\"tran binh\"@example.com", "a@b", "@@x.vn", "thư: x.y+z@ví.dụ",
+      // Addresses side by side (a contact list), touching, and with domains longer than a
+      // backward scan of a run of ends covers (kRunSkip): runs of ends of every shape.
+      "cb1@snv.example.gov.vn, cb2@snv.example.gov.vn;cb3@snv.example.gov.vn",
+      "nguyen.van.an@so-ke-hoach-va-dau-tu.tinh-mau-bac.example.gov.vn", "a@b.c@d.e@f.vn",
+      "x.y@z.vn,x.y@z.vn x.y@z.vn", "lien.he@ubnd.example.gov.vn.", "@ubnd.example.vn",
       "https://user:pa55word@host.example/p", "0912 345 678", "(024) 3825 1234", "+84 912345678",
       "45/2024/NĐ-CP", "12/QĐ-UBND", "AKIAABCDEFGHIJKLMNOP", "VN12 3456 7890 1234 5678",
       "B1234567", "HS 4 01 234 567 8901", "29A-123.45", "\"do_khan\": {\"x\": \"Khan\"}",
@@ -145,6 +151,44 @@ TEST_CASE("the fast paths agree across chunk boundaries and trimmed windows",
   REQUIRE(session->Finish(&b).ok());
   REQUIRE(a.findings.size() > 1000);
   RequireSameResult(a, b);
+}
+
+// A rule confirmed with anchored scans (a match can be 200 bytes long) whose run of ends is
+// longer than one backward scan of its run database covers (kRunSkip): the leftmost start belongs
+// to matches ending only early in the run, so a scan from the run's last end alone would miss it.
+TEST_CASE("a long run of ends keeps the start of its earliest matches", "[engine][equivalence]") {
+  const std::string policy =
+      "format: 1\npolicy:\n  groups:\n    - name: other\n      actions: {info: allow, low: "
+      "allow, medium: warn, high: block, critical: block}\n";
+  const std::string rules =
+      "format: 1\nrules:\n  - id: t.run\n    type: cmnd\n    severity: high\n"
+      "    name: {vi: a, en: a}\n    explanation: {vi: b, en: b}\n"
+      "    patterns: ['A[b]{1,20}', '[b]{18,200}']\n    examples: [x, y]\n"
+      "    negative_examples: [z, w]\n";
+  auto make = [&](bool reverse) {
+    RulePack pack;
+    REQUIRE(LoadPack({{"policy.yaml", policy}, {"t.yaml", rules}}, &pack).ok());
+    EngineOptions o;
+    o.reverse_confirm = reverse;
+    std::unique_ptr<Engine> e;
+    REQUIRE(Engine::Create(std::move(pack), o, &e).ok());
+    return e;
+  };
+  auto plain = make(false), fast = make(true);
+  ScanOptions so;
+  so.destination = "other";
+  // Ends run without a gap from "Ab" to the last b: the first 20 are those of 'A[b]{1,20}'
+  // (from the A), the rest only of '[b]{18,200}' (from the first b).
+  for (int bs : {19, 21, 25, 40, 60}) {
+    INFO(bs << " b's");
+    const std::string text = "ma A" + std::string(static_cast<size_t>(bs), 'b') + " het";
+    ScanResult a, b;
+    REQUIRE(plain->Scan(text, so, &a).ok());
+    REQUIRE(fast->Scan(text, so, &b).ok());
+    REQUIRE_FALSE(a.findings.empty());
+    CHECK(a.findings[0].start == 3);  // the A
+    RequireSameResult(a, b);
+  }
 }
 
 }  // namespace

@@ -244,7 +244,10 @@ TEST_CASE("databases are compiled for the engine's platform and the cache is key
   dlp::RulePack pack;
   REQUIRE(dlp::LoadDefaultPack(&pack).ok());
   const std::string key = dlp::EngineCacheKey(pack.rules);
-  CHECK(key.find(";cpu=" + std::to_string(engine.cpu_features) + "\n") != std::string::npos);
+  CHECK(key.find(";cpu=" + std::to_string(engine.cpu_features) + ";") != std::string::npos);
+  // The run databases' skip is compiled into them (engine_internal.h): a build with another
+  // must not load them.
+  CHECK(key.find(";run_skip=" + std::to_string(dlp::kRunSkip) + "\n") != std::string::npos);
 }
 
 // The start filter of anchored confirmation: a superset of the bytes a match can begin with.

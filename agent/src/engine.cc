@@ -106,17 +106,22 @@ Status CompileConfirm(const Rule& r, RulePlan plan, HsDatabase* db, bool* anchor
 // one backward scan from it: several times cheaper than a start-of-match scan of a window, and
 // for anchored rules far cheaper than a forward scan from every candidate start. Leaves `db`
 // empty when a pattern is outside what ReversePattern understands or Hyperscan refuses the
-// result; the session then uses the confirm database.
-void CompileReverse(const Rule& r, HsDatabase* db) {
-  std::vector<HsPattern> reversed;
+// result; the session then uses the confirm database. For an anchored rule, `run` gets the same
+// patterns after a skip of up to kRunSkip bytes (Engine::Impl::run_db), or stays empty.
+void CompileReverse(const Rule& r, bool anchored, HsDatabase* db, HsDatabase* run) {
+  std::vector<HsPattern> reversed, skipped;
   for (size_t pi = 0; pi < r.patterns.size(); ++pi) {
     std::string rev;
     if (!internal::ReversePattern(r.patterns[pi], &rev)) return;
     reversed.push_back({"^(?:" + rev + ")", FlagsFor(r, false), static_cast<unsigned>(pi)});
+    skipped.push_back({"^[\\x00-\\xff]{0," + std::to_string(kRunSkip) + "}(?:" + rev + ")",
+                       FlagsFor(r, false), static_cast<unsigned>(pi)});
   }
   int bad = -1;
   HsDatabase compiled;
-  if (CompileHs(reversed, HS_MODE_BLOCK, &compiled, &bad).ok()) *db = std::move(compiled);
+  if (!CompileHs(reversed, HS_MODE_BLOCK, &compiled, &bad).ok()) return;
+  *db = std::move(compiled);
+  if (anchored && CompileHs(skipped, HS_MODE_BLOCK, &compiled, &bad).ok()) *run = std::move(compiled);
 }
 
 }  // namespace
@@ -209,18 +214,21 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   std::string cache_file = options.cache_dir.empty() ? "" : EngineCachePath(options.cache_dir, key);
   bool cached = !cache_file.empty() &&
                 LoadEngineCache(cache_file, key, impl->view_db, &impl->confirm_db,
-                                &impl->reverse_db, &impl->anchored, pack.rules.size()).ok();
+                                &impl->reverse_db, &impl->run_db, &impl->anchored,
+                                pack.rules.size()).ok();
   if (!cached) {
     impl->confirm_db.clear();
     impl->reverse_db.clear();
+    impl->run_db.clear();
     impl->anchored.clear();
     for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
-      HsDatabase db, reverse;
+      HsDatabase db, reverse, run;
       bool anchored = false;
       if (Status s = CompileConfirm(pack.rules[ri], plans[ri], &db, &anchored); !s.ok()) return s;
-      if (options.reverse_confirm) CompileReverse(pack.rules[ri], &reverse);
+      if (options.reverse_confirm) CompileReverse(pack.rules[ri], anchored, &reverse, &run);
       impl->confirm_db.push_back(std::move(db));
       impl->reverse_db.push_back(std::move(reverse));
+      impl->run_db.push_back(std::move(run));
       impl->anchored.push_back(anchored);
     }
     for (int v = 0; v < kStreamDbCount; ++v) {
@@ -233,7 +241,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
     // A cache that cannot be written only costs the next start its compile time.
     if (!cache_file.empty())
       (void)SaveEngineCache(cache_file, key, impl->view_db, impl->confirm_db, impl->reverse_db,
-                            impl->anchored);
+                            impl->run_db, impl->anchored);
   }
   for (size_t ri = 0; ri < pack.rules.size(); ++ri)
     if (impl->gated[ri] && impl->anchored[ri])
@@ -245,8 +253,9 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   for (int v = 0; v < kStreamDbCount; ++v)
     if (impl->view_db[v].get()) all.push_back(impl->view_db[v].get());
   for (const auto& db : impl->confirm_db) all.push_back(db.get());
-  for (const auto& db : impl->reverse_db)
-    if (db.get()) all.push_back(db.get());
+  for (const auto* dbs : {&impl->reverse_db, &impl->run_db})
+    for (const auto& db : *dbs)
+      if (db.get()) all.push_back(db.get());
   if (Status s = impl->scratch.Init(all); !s.ok()) return s;
   EngineStats& st = impl->stats;
   st.from_cache = cached;
@@ -262,7 +271,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   }
   for (int v : impl->view_pattern_rule[kSqueezedDb]) st.squeezed_patterns += v >= 0;
   st.gated_rules = static_cast<size_t>(std::count(impl->gated.begin(), impl->gated.end(), true));
-  for (const auto* dbs : {&impl->confirm_db, &impl->reverse_db}) {
+  for (const auto* dbs : {&impl->confirm_db, &impl->reverse_db, &impl->run_db}) {
     for (const auto& db : *dbs) {
       size_t n = 0;
       if (db.get()) hs_database_size(db.get(), &n);

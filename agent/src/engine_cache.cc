@@ -1,7 +1,8 @@
 // File format: "DLPHSC3\n", then length-prefixed (u64, little-endian) fields: the key text, the
 // anchored flags ('0'/'1' per rule), the number of databases, and each serialized database
 // (the stream databases first: exact, loose, squeezed loose; then the confirm database of each
-// rule; then the reverse database of each rule; an empty field for a database that is absent).
+// rule; then the reverse database of each rule; then the run database of each rule; an empty
+// field for a database that is absent).
 // The whole key is stored and compared, so a file name collision can never load wrong rules.
 #include "engine_cache.h"
 
@@ -21,8 +22,8 @@ namespace {
 // The format, and which patterns go to which database: a cache written by a build that split
 // them otherwise must not be loaded (3: squeezed view database, reverse databases; 4: squeezed
 // forms of patterns whose other parts may match whitespace, squeeze.cc; 5: keywords narrowed to
-// their rule's case, and the case rule in the key).
-constexpr char kMagic[] = "DLPHSC5\n";
+// their rule's case, and the case rule in the key; 6: run databases of anchored rules).
+constexpr char kMagic[] = "DLPHSC6\n";
 
 void PutField(std::string* out, std::string_view f) {
   uint64_t n = f.size();
@@ -62,7 +63,8 @@ std::string EngineCacheKey(const std::vector<Rule>& rules) {
   // The platform the databases are built for (hs_platform.h), which is not the host's own.
   const hs_platform_info_t plat = EngineHsPlatform();
   std::ostringstream key;
-  key << "hs=" << hs_version() << ";tune=" << plat.tune << ";cpu=" << plat.cpu_features << "\n";
+  key << "hs=" << hs_version() << ";tune=" << plat.tune << ";cpu=" << plat.cpu_features
+      << ";run_skip=" << kRunSkip << "\n";
   for (const Rule& r : rules) {
     key << static_cast<int>(r.view) << (r.caseless ? 'i' : 's')
         << static_cast<int>(r.case_rule) << r.patterns.size();
@@ -82,8 +84,8 @@ std::string EngineCachePath(const std::string& dir, const std::string& key) {
 
 Status LoadEngineCache(const std::string& path, const std::string& key,
                        HsDatabase (&view_db)[kStreamDbCount], std::vector<HsDatabase>* confirm,
-                       std::vector<HsDatabase>* reverse, std::vector<bool>* anchored,
-                       size_t rules) {
+                       std::vector<HsDatabase>* reverse, std::vector<HsDatabase>* run,
+                       std::vector<bool>* anchored, size_t rules) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return Status::NotFound(path);
   std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
@@ -93,16 +95,18 @@ Status LoadEngineCache(const std::string& path, const std::string& key,
   if (!GetField(&rest, &f) || f != key) return Status::NotFound(path + ": other rules or CPU");
   std::string_view flags;
   if (!GetField(&rest, &flags) || flags.size() != rules) return Status::Corruption(path);
-  std::vector<HsDatabase> dbs(kStreamDbCount + 2 * rules);
+  std::vector<HsDatabase> dbs(kStreamDbCount + 3 * rules);
   for (auto& db : dbs)
     if (!GetField(&rest, &f) || !Deserialize(f, &db)) return Status::Corruption(path);
   for (int v = 0; v < kStreamDbCount; ++v) view_db[v] = std::move(dbs[v]);
   confirm->clear();
   reverse->clear();
+  run->clear();
   anchored->clear();
   for (size_t r = 0; r < rules; ++r) {
     confirm->push_back(std::move(dbs[kStreamDbCount + r]));
     reverse->push_back(std::move(dbs[kStreamDbCount + rules + r]));
+    run->push_back(std::move(dbs[kStreamDbCount + 2 * rules + r]));
     anchored->push_back(flags[r] == '1');
   }
   return Status::OK();
@@ -111,7 +115,8 @@ Status LoadEngineCache(const std::string& path, const std::string& key,
 Status SaveEngineCache(const std::string& path, const std::string& key,
                        const HsDatabase (&view_db)[kStreamDbCount],
                        const std::vector<HsDatabase>& confirm,
-                       const std::vector<HsDatabase>& reverse, const std::vector<bool>& anchored) {
+                       const std::vector<HsDatabase>& reverse,
+                       const std::vector<HsDatabase>& run, const std::vector<bool>& anchored) {
   std::string out = kMagic, flags;
   PutField(&out, key);
   for (bool a : anchored) flags += a ? '1' : '0';
@@ -119,6 +124,7 @@ Status SaveEngineCache(const std::string& path, const std::string& key,
   for (int v = 0; v < kStreamDbCount; ++v) PutField(&out, Serialize(view_db[v].get()));
   for (const auto& db : confirm) PutField(&out, Serialize(db.get()));
   for (const auto& db : reverse) PutField(&out, Serialize(db.get()));
+  for (const auto& db : run) PutField(&out, Serialize(db.get()));
   std::string tmp = path + ".tmp." + std::to_string(getpid());
   {
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);

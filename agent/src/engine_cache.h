@@ -16,12 +16,13 @@ std::string EngineCacheKey(const std::vector<Rule>& rules);
 std::string EngineCachePath(const std::string& dir, const std::string& key);
 Status LoadEngineCache(const std::string& path, const std::string& key,
                        HsDatabase (&view_db)[kStreamDbCount], std::vector<HsDatabase>* confirm,
-                       std::vector<HsDatabase>* reverse, std::vector<bool>* anchored,
-                       size_t rules);
+                       std::vector<HsDatabase>* reverse, std::vector<HsDatabase>* run,
+                       std::vector<bool>* anchored, size_t rules);
 Status SaveEngineCache(const std::string& path, const std::string& key,
                        const HsDatabase (&view_db)[kStreamDbCount],
                        const std::vector<HsDatabase>& confirm,
-                       const std::vector<HsDatabase>& reverse, const std::vector<bool>& anchored);
+                       const std::vector<HsDatabase>& reverse,
+                       const std::vector<HsDatabase>& run, const std::vector<bool>& anchored);
 
 }  // namespace dlp
 

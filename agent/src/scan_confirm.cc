@@ -83,16 +83,10 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
   }
 }
 
-// The matches of `rule` ending at view offset `e`, as (pattern, length) pairs, from one scan of
-// the text before `e` read backwards with the rule's reversed patterns (anchored at `e`).
-void ScanSession::State::MatchesEndingAt(int rule, const ViewBuffer& vb, uint64_t e,
-                                         std::vector<std::pair<unsigned, uint64_t>>* out) {
-  out->clear();
-  const uint64_t width = eng->max_width[rule];
-  const uint64_t from = std::max(vb.base, e > width ? e - width : 0);
-  if (e <= from || e > vb.total) return;
-  // Reversed into a buffer kept between calls, eight bytes per step (a byte swap of each word
-  // read backwards); assign() from reverse iterators built a temporary string byte by byte.
+// The view text [from, e) read backwards into reversed_, eight bytes per step (a byte swap of
+// each word read backwards); assign() from reverse iterators built a temporary string byte by
+// byte. The buffer is kept between calls.
+const char* ScanSession::State::Reversed(const ViewBuffer& vb, uint64_t from, uint64_t e) {
   const size_t len = static_cast<size_t>(e - from);
   if (reversed_.size() < len) reversed_.resize(std::max<size_t>(len, 256));
   const char* src = vb.buf.text.data() + (e - vb.base);  // one past the last byte
@@ -105,7 +99,18 @@ void ScanSession::State::MatchesEndingAt(int rule, const ViewBuffer& vb, uint64_
     std::memcpy(dst + k, &w, 8);
   }
   for (; k < len; ++k) dst[k] = src[-1 - static_cast<std::ptrdiff_t>(k)];
-  hs_scan(eng->reverse_db[rule].get(), reversed_.data(), static_cast<unsigned>(e - from), 0,
+  return dst;
+}
+
+// The matches of `rule` ending at view offset `e`, as (pattern, length) pairs, from one scan of
+// the text before `e` read backwards with the rule's reversed patterns (anchored at `e`).
+void ScanSession::State::MatchesEndingAt(int rule, const ViewBuffer& vb, uint64_t e,
+                                         std::vector<std::pair<unsigned, uint64_t>>* out) {
+  out->clear();
+  const uint64_t width = eng->max_width[rule];
+  const uint64_t from = std::max(vb.base, e > width ? e - width : 0);
+  if (e <= from || e > vb.total) return;
+  hs_scan(eng->reverse_db[rule].get(), Reversed(vb, from, e), static_cast<unsigned>(e - from), 0,
           scratch, OnReverse, out);
 }
 
@@ -167,20 +172,40 @@ void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
   }
 }
 
-// AnchoredSpans with the reversed patterns: one backward scan per end lists the starts of every
-// match ending there (a forward search costs a scan per candidate start, hundreds for an
-// e-mail address). Ends where nothing matches (squeezed hits are a superset) are dropped
-// before runs are formed, so runs are exactly those of the loose view's own matches.
+// AnchoredSpans with the reversed patterns. A rule whose hits are exactly its match ends (not
+// squeezed) has its runs before any scan, and a short run's starts come from one backward scan
+// with its run database (AnchoredRunSpans); other runs, and squeezed rules, take one backward
+// scan per end (AnchoredSpansByEnd).
 void ScanSession::State::AnchoredSpansBackward(int rule, const ViewBuffer& vb,
                                                const std::vector<uint64_t>& ends,
                                                std::vector<std::pair<uint64_t, uint64_t>>* spans) {
+  if (eng->squeezed_rule[rule] || !eng->run_db[rule].get())
+    return AnchoredSpansByEnd(rule, vb, ends.data(), ends.data() + ends.size(), spans);
+  for (size_t i = 0; i < ends.size();) {
+    size_t j = i;
+    while (j + 1 < ends.size() && ends[j + 1] == ends[j] + 1) ++j;
+    if (j == i || !AnchoredRunSpans(rule, vb, ends[i], ends[j], spans))
+      AnchoredSpansByEnd(rule, vb, ends.data() + i, ends.data() + j + 1, spans);
+    i = j + 1;
+  }
+}
+
+// One backward scan per end lists the starts of every match ending there (a forward search costs
+// a scan per candidate start, hundreds for an e-mail address). Ends where nothing matches
+// (squeezed hits are a superset) are dropped before runs are formed, so runs are exactly those
+// of the loose view's own matches. A run's start is the leftmost start (within the rule's width
+// before its last end, and before its first end) of a match ending at any of its ends.
+void ScanSession::State::AnchoredSpansByEnd(int rule, const ViewBuffer& vb, const uint64_t* begin,
+                                            const uint64_t* end,
+                                            std::vector<std::pair<uint64_t, uint64_t>>* spans) {
   const uint64_t width = eng->max_width[rule];
   std::vector<std::pair<unsigned, uint64_t>>& local = matches_;  // (pattern, length back)
   std::vector<std::pair<uint64_t, uint64_t>>& found = found_;   // (start, end), ends ascending
   std::vector<uint64_t>& real = real_;                          // ends with at least one match
   found.clear();
   real.clear();
-  for (uint64_t e : ends) {
+  for (const uint64_t* p = begin; p != end; ++p) {
+    const uint64_t e = *p;
     MatchesEndingAt(rule, vb, e, &local);
     bool any = false;
     for (const auto& match : local) {
@@ -207,6 +232,56 @@ void ScanSession::State::AnchoredSpansBackward(int rule, const ViewBuffer& vb,
       if (found[k].first == best) spans->push_back(found[k]);
     i = j + 1;
   }
+}
+
+// The spans AnchoredSpansByEnd gives the run of ends [first, last] (every one a match end), from
+// a backward scan per kRunSkip + 1 ends and, usually, one forward scan. A backward scan of the
+// run database from end b skips up to kRunSkip bytes, so it reports the start of every match
+// ending in [b - kRunSkip, b]; scans from `last`, then from each end before the stretch covered
+// so far, report the starts of every match ending in the run, and perhaps some of matches ending
+// before it. Candidates are tried leftmost first with the anchored confirm database, whose
+// forward scan from a start lists every end reached from it; the first that reaches the run is
+// the run's start, paired with each end of the run it reaches. False (nothing added) when more
+// candidates fail than the run has ends (then a scan per end is cheaper; only a text dense with
+// matches does that): the caller scans per end.
+bool ScanSession::State::AnchoredRunSpans(int rule, const ViewBuffer& vb, uint64_t first,
+                                          uint64_t last,
+                                          std::vector<std::pair<uint64_t, uint64_t>>* spans) {
+  const uint64_t width = eng->max_width[rule];
+  const uint64_t from = std::max(vb.base, last > width ? last - width : 0);
+  if (last <= from || last > vb.total) return false;
+  const char* reversed = Reversed(vb, from, last);  // reversed[k] is the byte before last - k
+  std::vector<std::pair<unsigned, uint64_t>>& local = matches_;  // (pattern, length back)
+  std::vector<uint64_t>& starts = real_;
+  starts.clear();
+  for (uint64_t b = last; b >= first && b > from; b -= kRunSkip + 1) {
+    local.clear();
+    hs_scan(eng->run_db[rule].get(), reversed + (last - b), static_cast<unsigned>(b - from), 0,
+            scratch, OnReverse, &local);
+    for (const auto& match : local)
+      if (match.second > 0 && b - match.second < first) starts.push_back(b - match.second);
+    if (b < first + kRunSkip + 1) break;
+  }
+  std::sort(starts.begin(), starts.end());
+  starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
+  const size_t max_tries = static_cast<size_t>(last - first) + 2;
+  std::vector<std::pair<uint64_t, uint64_t>>& reached = window_spans_;
+  for (size_t k = 0; k < starts.size(); ++k) {
+    if (k == max_tries) return false;
+    const uint64_t s = starts[k];
+    reached.clear();
+    hs_scan(eng->confirm_db[rule].get(), vb.buf.text.data() + (s - vb.base),
+            static_cast<unsigned>(last - s), 0, scratch, OnSpan, &reached);
+    bool hit = false;
+    for (const auto& r : reached) {
+      const uint64_t e = s + r.second;
+      if (e < first) continue;
+      spans->push_back({s, e});
+      hit = true;
+    }
+    if (hit) return true;
+  }
+  return true;  // no match ending in the run starts in [from, first)
 }
 
 }  // namespace dlp

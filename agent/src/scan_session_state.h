@@ -102,7 +102,7 @@ struct ScanSession::State {
   hs_stream_t* Stream(int v) const { return v == kSqueezedDb ? squeezed_stream : views[v].stream; }
   internal::SqueezedChunk squeezed;
   uint64_t squeezed_total = 0;  // squeezed bytes scanned before the current chunk
-  std::string reversed_;        // AnchoredSpans: the text before a run of ends, backwards
+  std::string reversed_;        // Reversed(): view text before an end, backwards
   ContextScratch context_;      // Accept: ScoreContext's buffers
   std::vector<Hit> later_;                       // ConfirmReady: hits not yet ready
   std::vector<std::vector<uint64_t>> by_rule_;   // ConfirmReady: ready hits' ends per rule
@@ -110,8 +110,8 @@ struct ScanSession::State {
   std::vector<std::pair<uint64_t, uint64_t>> spans_;         // ConfirmRule: candidate spans
   std::vector<std::pair<uint64_t, uint64_t>> window_spans_;  // one forward scan's spans
   std::vector<std::pair<unsigned, uint64_t>> matches_;       // MatchesEndingAt's output
-  std::vector<std::pair<uint64_t, uint64_t>> found_;         // AnchoredSpansBackward
-  std::vector<uint64_t> real_;                               // AnchoredSpansBackward
+  std::vector<std::pair<uint64_t, uint64_t>> found_;         // AnchoredSpansByEnd
+  std::vector<uint64_t> real_;  // AnchoredSpansByEnd's real ends, AnchoredRunSpans' starts
   std::vector<uint64_t> gate_ends_;                          // OpenGates: one stretch's ends
   std::string pending;      // original bytes not yet normalized
   uint64_t consumed = 0;    // original bytes normalized so far
@@ -136,6 +136,11 @@ struct ScanSession::State {
                      std::vector<std::pair<uint64_t, uint64_t>>* spans);
   void AnchoredSpansBackward(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
                              std::vector<std::pair<uint64_t, uint64_t>>* spans);
+  void AnchoredSpansByEnd(int rule, const ViewBuffer& vb, const uint64_t* begin,
+                          const uint64_t* end, std::vector<std::pair<uint64_t, uint64_t>>* spans);
+  bool AnchoredRunSpans(int rule, const ViewBuffer& vb, uint64_t first, uint64_t last,
+                        std::vector<std::pair<uint64_t, uint64_t>>* spans);
+  const char* Reversed(const ViewBuffer& vb, uint64_t from, uint64_t e);
   void MatchesEndingAt(int rule, const ViewBuffer& vb, uint64_t e,
                        std::vector<std::pair<unsigned, uint64_t>>* out);
   void ReverseSpans(int rule, const ViewBuffer& vb, const std::vector<uint64_t>& ends,
