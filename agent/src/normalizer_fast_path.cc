@@ -13,21 +13,16 @@ namespace dlp::internal {
 namespace {
 
 // The loose byte of the simple code point whose bytes begin `u` (little-endian, the next four
-// bytes of the input; see Impl::fast) in *lo, and its length; 0 if it is not one. Without a
-// branch on the length: the lead and continuation bits of both forms (110xxxxx 10xxxxxx, and
-// E1 B8..BB 10xxxxxx) are checked with one mask each and the table index chosen from the
-// result; anything else reads fast[0], which is 0 (as is every entry below U+0080, where an
-// overlong C0/C1 lead decodes). Bytes past the input's end read as 0, which no continuation
-// check accepts.
+// bytes of the input; see Impl::fast2) in *lo, and its length; 0 if it is not one. Both tables
+// are read and one chosen by the lead byte, so which length comes next is not a branch; a wrong
+// or missing continuation byte reads a 0 entry (bytes past the input's end read as 0).
 [[gnu::always_inline]] inline uint32_t FastCharOf(const Normalizer::Impl& impl, uint32_t u,
                                                   uint8_t* lo) {
-  const bool two = (u & 0xC0E0u) == 0x80C0u;
-  const bool three = (u & 0xC0FCFFu) == 0x80B8E1u;
-  const uint32_t i2 = ((u & 0x1Fu) << 6) | ((u >> 8) & 0x3Fu);
-  const uint32_t i3 = Normalizer::Impl::kFast1e | ((u >> 2) & 0xC0u) | ((u >> 16) & 0x3Fu);
-  // Masks rather than ?: so that the compiler keeps it free of branches.
-  *lo = impl.fast[(i2 & (0u - two)) | (i3 & (0u - three))];
-  return *lo != 0 ? 3 - two : 0;
+  const bool three = (u & 0xFFu) == 0xE1u;
+  const uint8_t lo2 = impl.fast2[u & 0xFFFFu];
+  const uint8_t lo3 = impl.fast3[(u >> 8) & 0xFFFFu];
+  *lo = three ? lo3 : lo2;
+  return *lo != 0 ? 2 + three : 0;
 }
 
 // True if kAsciiMap changes one of the bytes: IsReplacedControl for ASCII only (bytes of UTF-8

@@ -143,15 +143,19 @@ struct Normalizer::Impl {
 
   const icu::Normalizer2* nfc;
   internal::CodePointTable table;
-  // The fused fast path's table (FastRun): for each code point of two-byte UTF-8 (fast[cp]) and
-  // of Latin Extended Additional, U+1E00..U+1EFF (fast[0x800 + cp - 0x1E00]: every precomposed
-  // Vietnamese letter with two marks), the single ASCII byte it becomes in the loose view, or 0
-  // when the code point is not "simple": simple means it never joins what precedes it, its
-  // exact view is itself (NFC-stable, not a control) and its loose view is one ASCII byte.
-  // Filled from the same CodePointTable the general path uses, so both paths agree by
-  // construction. One table, so a letter's byte is one load whichever its length.
-  static constexpr uint32_t kFast1e = 0x800;
-  uint8_t fast[0x900] = {};
+  // The fused fast path's tables (FastRun): the single ASCII byte a "simple" code point becomes
+  // in the loose view, or 0 for anything else. Simple means it never joins what precedes it,
+  // its exact view is itself (NFC-stable, not a control) and its loose view is one ASCII byte.
+  // fast2 is indexed by a two-byte sequence's bytes as read (lead | continuation << 8: the low
+  // 16 bits of the next four input bytes, little-endian), fast3 by the second and third bytes of
+  // E1 xx yy, Latin Extended Additional (U+1E00..U+1EFF: every precomposed Vietnamese letter with
+  // two marks). Entries for anything that is not a well-formed sequence of a simple code point
+  // (overlong C0/C1 leads, a byte that is not a continuation, bytes past the input read as 0)
+  // are 0, so the tables check the bytes as they map them: a letter costs two loads and a
+  // select. Filled from the same CodePointTable the general path uses, so both paths agree by
+  // construction.
+  uint8_t fast2[0x10000] = {};
+  uint8_t fast3[0x10000] = {};
 
   void BuildFast() {
     auto simple = [this](char32_t c) -> uint8_t {
@@ -163,8 +167,10 @@ struct Normalizer::Impl {
       const auto b = static_cast<uint8_t>(lo[0]);
       return b > 0 && b < 0x80 ? b : 0;
     };
-    for (char32_t c = 0x80; c < 0x800; ++c) fast[c] = simple(c);
-    for (char32_t c = 0; c < 0x100; ++c) fast[kFast1e + c] = simple(0x1E00 + c);
+    for (char32_t c = 0x80; c < 0x800; ++c)  // C2..DF 80..BF
+      fast2[(0xC0 | (c >> 6)) | ((0x80 | (c & 0x3F)) << 8)] = simple(c);
+    for (char32_t c = 0x1E00; c < 0x1F00; ++c)  // E1 B8..BB 80..BF
+      fast3[(0x80 | ((c >> 6) & 0x3F)) | ((0x80 | (c & 0x3F)) << 8)] = simple(c);
   }
 
   // A segment of several code points (`seg`, UTF-8, controls already replaced).
