@@ -205,7 +205,40 @@ class Writer {
   std::string out_;
 };
 
+constexpr std::array<Words, 8> kLocals = {"an", "binh", "cuong", "duc", "huong", "khanh", "lan",
+                                          "ngoc"};
+constexpr std::array<Words, 6> kDomains = {"snv.example.gov.vn", "stc.example.gov.vn",
+                                           "ubnd.example.vn", "mail.example.com",
+                                           "sotuphap.example.gov.vn", "example.edu.vn"};
+
+std::string Pad(std::string s, size_t bytes) {
+  size_t cut = bytes;  // back off to a character start, then pad
+  while (cut > 0 && cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+  s.resize(cut);
+  s.resize(bytes, ' ');
+  return s;
+}
+
 }  // namespace
+
+std::string GenerateContactList(size_t bytes, uint64_t seed) {
+  Rng rng(seed);
+  std::string out;
+  out.reserve(bytes + 512);
+  for (size_t line = 1; out.size() < bytes; ++line) {
+    out += std::to_string(line) + ". " + std::string(rng.Pick(kNames)) + " - " +
+           std::string(rng.Pick(kSubjects)) + "; thư: ";
+    const size_t addresses = 1 + rng.Below(3);
+    for (size_t a = 0; a < addresses; ++a) {
+      if (a > 0) out += ", ";
+      out += std::string(rng.Pick(kLocals)) + "." + std::to_string(10 + rng.Below(90000)) + "@" +
+             std::string(rng.Pick(kDomains));
+    }
+    out += "; ĐT: 09" + std::to_string(rng.Below(10)) + " " + std::to_string(100 + rng.Below(900)) +
+           " " + std::to_string(1000 + rng.Below(9000)) + "\n";
+  }
+  return Pad(std::move(out), bytes);
+}
 
 std::string GenerateCorpus(size_t bytes, uint64_t seed, CorpusStats* stats) {
   if (stats) *stats = {};
@@ -216,12 +249,7 @@ std::string GenerateCorpus(size_t bytes, uint64_t seed, CorpusStats* stats) {
     for (int p = 0; p < 12 && w.out().size() < bytes; ++p) w.Paragraph();
     w.out() += "\n";
   }
-  std::string& s = w.out();
-  size_t cut = bytes;  // back off to a character start, then pad
-  while (cut > 0 && cut < s.size() && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
-  s.resize(cut);
-  s.resize(bytes, ' ');
-  return std::move(s);
+  return Pad(std::move(w.out()), bytes);
 }
 
 }  // namespace dlp::bench

@@ -28,7 +28,9 @@ int OnSpan(unsigned, unsigned long long from, unsigned long long to, unsigned, v
 // its patterns could not be reversed), then checks each candidate span, leftmost first and
 // longest first for the same start.
 void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends) {
-  std::sort(ends.begin(), ends.end());
+  // Hyperscan reports a stream's matches in order, so ends usually come sorted (not when a rule
+  // has hits from both loose databases, or from its phrases); checking is cheaper than sorting.
+  if (!std::is_sorted(ends.begin(), ends.end())) std::sort(ends.begin(), ends.end());
   ends.erase(std::unique(ends.begin(), ends.end()), ends.end());
   const Rule& r = eng->pack.rules[rule];
   std::erase_if(ends, [&](uint64_t e) { return !LineAfterIsClear(r, vb, e); });
@@ -60,9 +62,11 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
             static_cast<unsigned>(we - ws), 0, scratch, OnSpan, &local);
     for (auto [f, t] : local) spans.push_back({ws + f, ws + t});
   }
-  std::sort(spans.begin(), spans.end(), [](const auto& a, const auto& b) {
+  const auto leftmost_longest = [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first < b.first : a.second > b.second;
-  });
+  };
+  if (!std::is_sorted(spans.begin(), spans.end(), leftmost_longest))  // runs give them in order
+    std::sort(spans.begin(), spans.end(), leftmost_longest);
   spans.erase(std::unique(spans.begin(), spans.end()), spans.end());
   for (size_t k = 0; k < spans.size();) {
     uint64_t s = spans[k].first;
@@ -236,10 +240,12 @@ void ScanSession::State::AnchoredSpansByEnd(int rule, const ViewBuffer& vb, cons
 
 // The spans AnchoredSpansByEnd gives the run of ends [first, last] (every one a match end), from
 // a backward scan per kRunSkip + 1 ends and, usually, one forward scan. A backward scan of the
-// run database from end b skips up to kRunSkip bytes, so it reports the start of every match
-// ending in [b - kRunSkip, b]; scans from `last`, then from each end before the stretch covered
-// so far, report the starts of every match ending in the run, and perhaps some of matches ending
-// before it. Candidates are tried leftmost first with the anchored confirm database, whose
+// run database from b skips up to kRunSkip bytes, so it reports the start of every match ending
+// in [b - kRunSkip, b]; scans from first + kRunSkip onwards report the starts of every match
+// ending in the run, and perhaps some of matches ending just after it (past `last` the text
+// holds no end of this run, but may hold other match ends the run stopped short of, such as
+// ends a line check dropped). Candidates are tried leftmost first with the anchored confirm
+// database, whose
 // forward scan from a start lists every end reached from it; the first that reaches the run is
 // the run's start, paired with each end of the run it reaches. False (nothing added) when more
 // candidates fail than the run has ends (then a scan per end is cheaper; only a text dense with
@@ -250,19 +256,27 @@ bool ScanSession::State::AnchoredRunSpans(int rule, const ViewBuffer& vb, uint64
   const uint64_t width = eng->max_width[rule];
   const uint64_t from = std::max(vb.base, last > width ? last - width : 0);
   if (last <= from || last > vb.total) return false;
-  const char* reversed = Reversed(vb, from, last);  // reversed[k] is the byte before last - k
+  // Scans from b = first + kRunSkip, then kRunSkip + 1 further on each time, until b >= last:
+  // together they cover the run, and none reaches an end before it (the ends of an earlier run,
+  // whose starts would only be candidates to reject). The last may reach past `last` into text
+  // the buffer holds after it (kLineReach at least, unless the text ends there).
+  const uint64_t pieces = (last - first) / (kRunSkip + 1) + 1;
+  const uint64_t top = std::min(vb.total, first + kRunSkip + (pieces - 1) * (kRunSkip + 1));
+  const char* reversed = Reversed(vb, from, top);  // reversed[k] is the byte before top - k
   std::vector<std::pair<unsigned, uint64_t>>& local = matches_;  // (pattern, length back)
   std::vector<uint64_t>& starts = real_;
   starts.clear();
-  for (uint64_t b = last; b >= first && b > from; b -= kRunSkip + 1) {
+  for (uint64_t k = 0; k < pieces; ++k) {
+    const uint64_t b = std::min(top, first + kRunSkip + k * (kRunSkip + 1));
     local.clear();
-    hs_scan(eng->run_db[rule].get(), reversed + (last - b), static_cast<unsigned>(b - from), 0,
+    hs_scan(eng->run_db[rule].get(), reversed + (top - b), static_cast<unsigned>(b - from), 0,
             scratch, OnReverse, &local);
     for (const auto& match : local)
       if (match.second > 0 && b - match.second < first) starts.push_back(b - match.second);
-    if (b < first + kRunSkip + 1) break;
   }
-  std::sort(starts.begin(), starts.end());
+  // One scan reports them by growing distance back, so starts usually come in falling order.
+  if (std::is_sorted(starts.rbegin(), starts.rend())) std::reverse(starts.begin(), starts.end());
+  else std::sort(starts.begin(), starts.end());
   starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
   const size_t max_tries = static_cast<size_t>(last - first) + 2;
   std::vector<std::pair<uint64_t, uint64_t>>& reached = window_spans_;
@@ -272,9 +286,10 @@ bool ScanSession::State::AnchoredRunSpans(int rule, const ViewBuffer& vb, uint64
     reached.clear();
     hs_scan(eng->confirm_db[rule].get(), vb.buf.text.data() + (s - vb.base),
             static_cast<unsigned>(last - s), 0, scratch, OnSpan, &reached);
+    // Longest first, as ConfirmRule orders a start's spans (the scan lists ends growing).
     bool hit = false;
-    for (const auto& r : reached) {
-      const uint64_t e = s + r.second;
+    for (auto r = reached.rbegin(); r != reached.rend(); ++r) {
+      const uint64_t e = s + r->second;
       if (e < first) continue;
       spans->push_back({s, e});
       hit = true;
