@@ -106,9 +106,9 @@ Status CompileConfirm(const Rule& r, RulePlan plan, HsDatabase* db, bool* anchor
 // one backward scan from it: several times cheaper than a start-of-match scan of a window, and
 // for anchored rules far cheaper than a forward scan from every candidate start. Leaves `db`
 // empty when a pattern is outside what ReversePattern understands or Hyperscan refuses the
-// result; the session then uses the confirm database. For an anchored rule, `run` gets the same
-// patterns after a skip of up to kRunSkip bytes (Engine::Impl::run_db), or stays empty.
-void CompileReverse(const Rule& r, bool anchored, HsDatabase* db, HsDatabase* run) {
+// result; the session then uses the confirm database. With `runs`, `run` gets the same patterns
+// after a skip of up to kRunSkip bytes (Engine::Impl::run_db), or stays empty.
+void CompileReverse(const Rule& r, bool runs, HsDatabase* db, HsDatabase* run) {
   std::vector<HsPattern> reversed, skipped;
   for (size_t pi = 0; pi < r.patterns.size(); ++pi) {
     std::string rev;
@@ -121,7 +121,7 @@ void CompileReverse(const Rule& r, bool anchored, HsDatabase* db, HsDatabase* ru
   HsDatabase compiled;
   if (!CompileHs(reversed, HS_MODE_BLOCK, &compiled, &bad).ok()) return;
   *db = std::move(compiled);
-  if (anchored && CompileHs(skipped, HS_MODE_BLOCK, &compiled, &bad).ok()) *run = std::move(compiled);
+  if (runs && CompileHs(skipped, HS_MODE_BLOCK, &compiled, &bad).ok()) *run = std::move(compiled);
 }
 
 }  // namespace
@@ -225,7 +225,11 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       HsDatabase db, reverse, run;
       bool anchored = false;
       if (Status s = CompileConfirm(pack.rules[ri], plans[ri], &db, &anchored); !s.ok()) return s;
-      if (options.reverse_confirm) CompileReverse(pack.rules[ri], anchored, &reverse, &run);
+      // Runs are read from the hits only when the hits are the rule's own match ends (not
+      // squeezed, not gated): a run database would be compiled for nothing otherwise (the
+      // password rule's took 0.8 s).
+      const bool runs = anchored && !squeezed[ri] && !impl->gated[ri];
+      if (options.reverse_confirm) CompileReverse(pack.rules[ri], runs, &reverse, &run);
       impl->confirm_db.push_back(std::move(db));
       impl->reverse_db.push_back(std::move(reverse));
       impl->run_db.push_back(std::move(run));

@@ -81,10 +81,11 @@ struct Engine::Impl {
   // find the starts of matches ending there in one call, without start-of-match tracking
   // (pattern_tokens.h); empty if a pattern cannot be reversed (confirm_db is used instead).
   std::vector<HsDatabase> reverse_db;
-  // Per rule confirmed with anchored scans (`anchored`) that has reverse_db: its reversed
-  // patterns after a skip of up to kRunSkip bytes, '^'-anchored. A backward scan from an end of
-  // a run of consecutive ends then lists the starts of the matches ending at it or at any of the
-  // kRunSkip ends before it (AnchoredRunSpans), instead of a scan per end; empty for other rules.
+  // Per rule confirmed with anchored scans (`anchored`) that has reverse_db and whose hits are
+  // its own match ends (not squeezed, not gated): its reversed patterns after a skip of up to
+  // kRunSkip bytes, '^'-anchored. A backward scan from a position then lists the starts of the
+  // matches ending there or up to kRunSkip bytes before (AnchoredRunSpans), so a run of
+  // consecutive ends needs a scan per kRunSkip + 1 ends instead of one per end; empty otherwise.
   std::vector<HsDatabase> run_db;
   std::vector<bool> squeezed_rule;  // per rule: some of its patterns are in the squeezed database
   // Per rule: `require_first` in effect (EngineOptions::gate_required_context). Such a rule has
