@@ -85,6 +85,18 @@ struct Decoded {
   return i;
 }
 
+// Whether one of the eight bytes from `i` may start a combining mark of U+0300..U+036F (lead
+// byte 0xCC or 0xCD), where the fast path would stop again at once: in decomposed text (a PDF or
+// macOS export) a mark follows every few bytes, and a FastRun call per syllable cost more than
+// the segment loop does for the same bytes.
+[[gnu::always_inline]] inline bool MarkAhead(const uint8_t* in, size_t i, size_t n) {
+  if (i + 8 > n) return false;
+  uint64_t word;
+  std::memcpy(&word, in + i, 8);
+  const uint64_t x = (word & 0xFEFEFEFEFEFEFEFEull) ^ 0xCCCCCCCCCCCCCCCCull;  // 0 where CC/CD
+  return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
+}
+
 }  // namespace
 
 Normalizer::Normalizer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -103,6 +115,7 @@ Status Normalizer::Create(std::unique_ptr<Normalizer>* out) {
     auto impl = std::make_unique<Impl>(nfc, nfkc, nfkd);
     impl->table.Prebuild();
     impl->BuildFast();
+    impl->BuildCompose();
     out->reset(new Normalizer(std::move(impl)));
   } catch (const std::bad_alloc&) {
     return Status::ResourceExhausted("out of memory building the normalizer tables");
@@ -125,7 +138,7 @@ void RunNormalize(const Normalizer::Impl& impl, std::string_view input, uint64_t
   bool have_next = false;
   while (i < n) {
     if constexpr (kExact && kLoose) {
-      if (!have_next) {
+      if (!have_next && !MarkAhead(in, i, n)) {
         i = FastRun(impl, in, i, n, base_offset, wx, wl);
         if (i == n) break;
       }
@@ -163,20 +176,27 @@ void RunNormalize(const Normalizer::Impl& impl, std::string_view input, uint64_t
       }
       if (single) {
         composed = CleanCodePoint(first_cp);
-        seg.clear();
-        AppendUtf8(composed, &seg);
         single = false;
       }
-      AppendUtf8(next.cp, &seg);  // joiners are marks or letters, never controls
       if (next.cp >= 0x10000 || !impl.table.VanishesInLoose(next.cp)) rest_vanishes = false;
       if (composes) {
-        const UChar32 c = impl.nfc->composePair(static_cast<UChar32>(composed), next.cp);
+        const UChar32 c = impl.ComposePair(composed, next.cp);
         composes = c >= 0;
         composed = static_cast<char32_t>(c);
       }
       i += next.len;
     }
     const uint64_t b = base_offset + seg_begin, e = base_offset + i;
+    // The segment's text, for the cases the tables and compositions above do not cover: its
+    // first code point cleaned, then its joiners as they are in the input (valid code points,
+    // never controls, so their bytes are what encoding them would give).
+    auto segment = [&]() -> const std::string& {
+      seg.clear();
+      AppendUtf8(CleanCodePoint(first_cp), &seg);
+      const size_t joiners = seg_begin + first.len;
+      seg.append(reinterpret_cast<const char*>(in) + joiners, i - joiners);
+      return seg;
+    };
     if (single && first_cp < 0x10000) {  // the common case: one table lookup for both views
       std::string_view ex, lo;
       impl.table.Views(first_cp, &ex, &lo);
@@ -185,15 +205,28 @@ void RunNormalize(const Normalizer::Impl& impl, std::string_view input, uint64_t
       continue;
     }
     if constexpr (kExact) {
-      scratch.clear();
-      if (!single && composes) AppendUtf8(composed, &scratch);
-      else if (!single) impl.NormalizeSegment(seg, CleanCodePoint(first_cp), rest_vanishes, false, &scratch);
-      else impl.table.ExactOf(first_cp, &scratch);
-      wx->Put(scratch, b, e);
+      if (!single && composes) {  // decomposed Vietnamese composed back: one code point
+        char buf[4];
+        wx->Put(std::string_view(buf, internal::EncodeUtf8(composed, buf)), b, e);
+      } else {
+        scratch.clear();
+        if (!single)
+          impl.NormalizeSegment(segment(), CleanCodePoint(first_cp), rest_vanishes, false, &scratch);
+        else
+          impl.table.ExactOf(first_cp, &scratch);
+        wx->Put(scratch, b, e);
+      }
     }
     if constexpr (kLoose) {
+      const char32_t clean = CleanCodePoint(first_cp);
+      if (!single && rest_vanishes && clean < 0x10000) {
+        // Decomposed Vietnamese: the marks vanish, the base's loose bytes stand for it all
+        // (Impl::NormalizeSegment says why); no segment text is needed.
+        wl->Put(impl.table.Bytes(clean, true), b, e);
+        continue;
+      }
       scratch.clear();
-      if (!single) impl.NormalizeSegment(seg, CleanCodePoint(first_cp), rest_vanishes, true, &scratch);
+      if (!single) impl.NormalizeSegment(segment(), clean, rest_vanishes, true, &scratch);
       else impl.table.LooseOf(icu::UnicodeString(static_cast<UChar32>(first_cp)), &scratch);
       wl->Put(scratch, b, e);
     }

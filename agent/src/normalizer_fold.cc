@@ -81,27 +81,7 @@ char32_t FoldLooseCodePoint(char32_t c) {
 
 void AppendUtf8(char32_t c, std::string* out) {
   char buf[4];
-  size_t n;
-  if (c < 0x80) {
-    buf[0] = char(c);
-    n = 1;
-  } else if (c < 0x800) {
-    buf[0] = char(0xC0 | (c >> 6));
-    buf[1] = char(0x80 | (c & 0x3F));
-    n = 2;
-  } else if (c < 0x10000) {
-    buf[0] = char(0xE0 | (c >> 12));
-    buf[1] = char(0x80 | ((c >> 6) & 0x3F));
-    buf[2] = char(0x80 | (c & 0x3F));
-    n = 3;
-  } else {
-    buf[0] = char(0xF0 | (c >> 18));
-    buf[1] = char(0x80 | ((c >> 12) & 0x3F));
-    buf[2] = char(0x80 | ((c >> 6) & 0x3F));
-    buf[3] = char(0x80 | (c & 0x3F));
-    n = 4;
-  }
-  out->append(buf, n);
+  out->append(buf, EncodeUtf8(c, buf));
 }
 
 CodePointTable::CodePointTable(const icu::Normalizer2* nfc, const icu::Normalizer2* nfkc,

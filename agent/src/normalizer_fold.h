@@ -20,6 +20,7 @@
 
 #include <array>
 #include <atomic>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <string>
@@ -42,6 +43,30 @@ inline constexpr std::array<char, 128> kAsciiMap = [] {
   for (int c = 0; c < 128; ++c) m[c] = static_cast<char>(CleanCodePoint(static_cast<char32_t>(c)));
   return m;
 }();
+
+// The UTF-8 bytes of `c` in buf[0..3]; returns how many.
+inline size_t EncodeUtf8(char32_t c, char* buf) {
+  if (c < 0x80) {
+    buf[0] = static_cast<char>(c);
+    return 1;
+  }
+  if (c < 0x800) {
+    buf[0] = static_cast<char>(0xC0 | (c >> 6));
+    buf[1] = static_cast<char>(0x80 | (c & 0x3F));
+    return 2;
+  }
+  if (c < 0x10000) {
+    buf[0] = static_cast<char>(0xE0 | (c >> 12));
+    buf[1] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+    buf[2] = static_cast<char>(0x80 | (c & 0x3F));
+    return 3;
+  }
+  buf[0] = static_cast<char>(0xF0 | (c >> 18));
+  buf[1] = static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+  buf[2] = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+  buf[3] = static_cast<char>(0x80 | (c & 0x3F));
+  return 4;
+}
 
 void AppendUtf8(char32_t c, std::string* out);
 
