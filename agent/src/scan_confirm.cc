@@ -177,9 +177,9 @@ void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
 }
 
 // AnchoredSpans with the reversed patterns. A rule whose hits are exactly its match ends (not
-// squeezed) has its runs before any scan, and a short run's starts come from one backward scan
-// with its run database (AnchoredRunSpans); other runs, and squeezed rules, take one backward
-// scan per end (AnchoredSpansByEnd).
+// squeezed, so it has a run database) has its runs before any scan, and a run's starts come from
+// a backward scan per kRunSkip + 1 of its ends (AnchoredRunSpans); single ends, runs where that
+// gives up, and squeezed rules take one backward scan per end (AnchoredSpansByEnd).
 void ScanSession::State::AnchoredSpansBackward(int rule, const ViewBuffer& vb,
                                                const std::vector<uint64_t>& ends,
                                                std::vector<std::pair<uint64_t, uint64_t>>* spans) {
@@ -245,11 +245,10 @@ void ScanSession::State::AnchoredSpansByEnd(int rule, const ViewBuffer& vb, cons
 // ending in the run, and perhaps some of matches ending just after it (past `last` the text
 // holds no end of this run, but may hold other match ends the run stopped short of, such as
 // ends a line check dropped). Candidates are tried leftmost first with the anchored confirm
-// database, whose
-// forward scan from a start lists every end reached from it; the first that reaches the run is
-// the run's start, paired with each end of the run it reaches. False (nothing added) when more
-// candidates fail than the run has ends (then a scan per end is cheaper; only a text dense with
-// matches does that): the caller scans per end.
+// database, whose forward scan from a start lists every end reached from it; the first that
+// reaches the run is the run's start, paired with each end of the run it reaches. False (nothing
+// added) when more candidates fail than the run has ends (then a scan per end is cheaper; only a
+// text dense with matches does that): the caller scans per end.
 bool ScanSession::State::AnchoredRunSpans(int rule, const ViewBuffer& vb, uint64_t first,
                                           uint64_t last,
                                           std::vector<std::pair<uint64_t, uint64_t>>* spans) {
