@@ -7,9 +7,9 @@
 #include <filesystem>
 #include <memory>
 
+#include "corpus.h"
 #include "dlp/normalizer.h"
 #include "squeeze.h"  // SqueezedChunk: squeezing is part of the scan's cost (agent/src)
-#include "corpus.h"
 #include "view_dbs.h"
 
 namespace dlp::bench {

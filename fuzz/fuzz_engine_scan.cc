@@ -9,8 +9,8 @@
 // as written, on its own view, and finds where matches start with forward scans
 // (EngineOptions::gate_required_context, squeeze_keywords and reverse_confirm off: no phrase
 // gates, no squeezed view, no case-narrowed keywords, no backward scans per end or per run of
-// ends); and a rescan after a session
-// dropped half-fed (its state goes back to the engine's pool) finds exactly the same again.
+// ends); and a rescan after a session dropped half-fed (its state goes back to the engine's
+// pool) finds exactly the same again.
 #include <sys/stat.h>
 
 #include <cctype>

@@ -114,8 +114,9 @@ void CompileReverse(const Rule& r, bool runs, HsDatabase* db, HsDatabase* run) {
     std::string rev;
     if (!internal::ReversePattern(r.patterns[pi], &rev)) return;
     reversed.push_back({"^(?:" + rev + ")", FlagsFor(r, false), static_cast<unsigned>(pi)});
-    skipped.push_back({"^[\\x00-\\xff]{0," + std::to_string(kRunSkip) + "}(?:" + rev + ")",
-                       FlagsFor(r, false), static_cast<unsigned>(pi)});
+    if (runs)
+      skipped.push_back({"^[\\x00-\\xff]{0," + std::to_string(kRunSkip) + "}(?:" + rev + ")",
+                        FlagsFor(r, false), static_cast<unsigned>(pi)});
   }
   int bad = -1;
   HsDatabase compiled;

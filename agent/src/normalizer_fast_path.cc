@@ -48,11 +48,11 @@ void ReplaceControls(char* p, size_t n) {
 
 // The fused fast path for ordinary text: ASCII and simple code points (Impl::fast2 and fast3),
 // each a segment of its own as long as the next code point cannot join it, with views known
-// without decoding a segment. In the exact view such a stretch is the input itself (controls aside: they
-// keep their length), a copy stretch needing at most one anchor per call, so it is written with
-// one memcpy per block after the loop, which only builds the loose view: ASCII as itself, a
-// simple code point as one ASCII byte and a piece (one byte from two or three). Controls are
-// replaced in both views after each block, when a check of its bytes finds any.
+// without decoding a segment. In the exact view such a stretch is the input itself (controls
+// aside: they keep their length), a copy stretch needing at most one anchor per call, so it is
+// written with one memcpy per block after the loop, which only builds the loose view: ASCII as
+// itself, a simple code point as one ASCII byte and a piece (one byte from two or three).
+// Controls are replaced in both views after each block, when a check of its bytes finds any.
 //
 // Nothing looks ahead for joiners: a code point the fast path cannot take (a mark, a joiner,
 // other scripts, invalid UTF-8) ends the run, and the segment before it, which it may join, is

@@ -183,7 +183,7 @@ void ScanSession::State::AnchoredSpans(int rule, const ViewBuffer& vb,
 void ScanSession::State::AnchoredSpansBackward(int rule, const ViewBuffer& vb,
                                                const std::vector<uint64_t>& ends,
                                                std::vector<std::pair<uint64_t, uint64_t>>* spans) {
-  if (eng->squeezed_rule[rule] || !eng->run_db[rule].get())
+  if (!eng->run_db[rule].get())  // only rules whose hits are their own match ends have one
     return AnchoredSpansByEnd(rule, vb, ends.data(), ends.data() + ends.size(), spans);
   for (size_t i = 0; i < ends.size();) {
     size_t j = i;
