@@ -264,6 +264,41 @@ TEST_CASE("Map lookups with a hint give the same offsets from any starting piece
   }
 }
 
+TEST_CASE("Map lookups land on the right piece however unevenly the pieces are spread",
+          "[normalizer]") {
+  // The search interpolates between pieces' offsets: long stretches without pieces (ASCII),
+  // dense ones (a piece per letter or per zero-width character) and single outliers must not
+  // mislead it. Every piece's own offsets are the reference, read from the map directly.
+  std::string text = std::string(5000, 'a') + " ";
+  for (int k = 0; k < 400; ++k) text += "ệa\u0301";  // NFD: pieces of the exact view too
+  text += std::string(20000, 'b');
+  for (int k = 0; k < 300; ++k) text += "\u200B";
+  text += "đ" + std::string(3000, 'c') + "ở" + "ơ\u0301" + std::string(9, 'd');
+  for (int k = 0; k < 50; ++k) text += "Mật " + std::string(size_t(k) * 37, 'x');
+  for (ViewKind kind : {ViewKind::kExact, ViewKind::kLoose}) {
+    const NormalizedView v = View(text, kind, 11);
+    INFO("view " << int(kind));
+    REQUIRE(v.pieces.size() > 40);
+    for (size_t start : {size_t{0}, v.pieces.size() / 3, v.pieces.size() - 1}) {
+      size_t hint = start;
+      for (size_t k = 0; k < v.pieces.size(); k += (k % 7) + 1) {
+        const size_t j = (k % 2 == 0) ? k : v.pieces.size() - 1 - k;  // near and far jumps
+        const ViewPiece& p = v.pieces[j];
+        INFO("piece " << j << " hint " << hint);
+        if (p.view < v.text.size()) REQUIRE(v.OriginalBegin(p.view, &hint) == p.orig);
+        if (p.vlen > 0) REQUIRE(v.OriginalEnd(p.view + p.vlen, &hint) == p.orig + p.olen);
+        REQUIRE(v.FromOriginal(p.orig, &hint) == p.view);
+      }
+    }
+    uint64_t last = 0;
+    for (size_t i = 0; i < v.text.size(); ++i) {
+      const uint64_t b = v.OriginalBegin(i);
+      REQUIRE(b >= last);
+      last = b;
+    }
+  }
+}
+
 TEST_CASE("SafeCut never splits a character or its combining marks", "[normalizer]") {
   const Normalizer& n = TheNormalizer();
   CHECK(n.SafeCut("abc def", true) == 7);

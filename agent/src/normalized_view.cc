@@ -13,47 +13,53 @@ namespace {
 
 bool IsContinuation(char c) { return (static_cast<uint8_t>(c) & 0xC0) == 0x80; }
 
-// The last piece for which `before` holds (it holds for a prefix of the pieces), or -1 if none.
-// With a hint (a piece index from an earlier lookup on this view, updated here) the search
-// gallops outward from it: a scan's lookups come in clusters (a finding's two ends, then its
-// context windows, then the next finding nearby), so a few probes of pieces already in cache
-// replace a binary search over a map of tens of thousands of pieces.
-template <typename Before>
-std::ptrdiff_t LastBefore(const ViewPieces& ps, size_t* hint, Before before) {
+// The last piece whose key (`key(piece)`, increasing strictly along the pieces) is at most
+// `target`, or -1 if none. A lookup's piece is usually one of the two at the hint (a piece index
+// from an earlier lookup on this view, updated here: a finding's end follows its start).
+// Otherwise the pieces are searched by interpolation, with a halving step after any probe that
+// did not halve the range (at most twice a binary search's probes): offsets grow nearly in
+// proportion to piece indices in text (a piece every few letters), so a few probes land in the
+// right cache line, where a binary search or a gallop from the previous finding, a few hundred
+// pieces away, took ~18 probes of a map larger than the cache (6 % of a scan's time).
+template <typename Key>
+std::ptrdiff_t LastAtMost(const ViewPieces& ps, size_t* hint, uint64_t target, Key key) {
   const auto n = static_cast<std::ptrdiff_t>(ps.size());
-  std::ptrdiff_t lo = -1, hi = n;  // before(lo) holds (or lo == -1); before(hi) does not
-  if (hint != nullptr && n > 0) {
-    const auto h = static_cast<std::ptrdiff_t>(std::min(*hint, ps.size() - 1));  // any hint
-    std::ptrdiff_t step = 1;
-    if (before(ps[h])) {
+  if (n == 0 || key(ps[0]) > target) return -1;
+  std::ptrdiff_t lo = 0, hi = n;  // key(lo) <= target; key(hi) > target (or hi == n)
+  if (hint != nullptr) {
+    const auto h = static_cast<std::ptrdiff_t>(std::min(*hint, ps.size() - 1));
+    if (key(ps[h]) <= target) {
       lo = h;
-      while (lo + step < n && before(ps[lo + step])) {
-        lo += step;
-        step *= 2;
-      }
-      hi = std::min(n, lo + step);
+      if (h + 1 < n && key(ps[h + 1]) > target) hi = h + 1;
     } else {
       hi = h;
-      while (hi - step >= 0 && !before(ps[hi - step])) {
-        hi -= step;
-        step *= 2;
-      }
-      lo = std::max<std::ptrdiff_t>(-1, hi - step);
     }
   }
-  while (hi - lo > 1) {
-    const std::ptrdiff_t mid = lo + (hi - lo) / 2;
-    if (before(ps[mid])) lo = mid;
-    else hi = mid;
+  if (hi == n) {
+    if (key(ps[n - 1]) <= target) lo = n - 1;
+    else hi = n - 1;
   }
-  if (hint != nullptr && lo >= 0) *hint = static_cast<size_t>(lo);
+  bool interpolate = true;
+  while (hi - lo > 1) {
+    const std::ptrdiff_t width = hi - lo;
+    std::ptrdiff_t mid = lo + width / 2;
+    if (interpolate) {
+      const uint64_t klo = key(ps[lo]), khi = key(ps[hi]);
+      const double f = static_cast<double>(target - klo) / static_cast<double>(khi - klo);
+      mid = std::clamp<std::ptrdiff_t>(lo + static_cast<std::ptrdiff_t>(f * width), lo + 1, hi - 1);
+    }
+    if (key(ps[mid]) <= target) lo = mid;
+    else hi = mid;
+    interpolate = 2 * (hi - lo) <= width;  // a probe that did not halve: bisect next
+  }
+  if (hint != nullptr) *hint = static_cast<size_t>(lo);
   return lo;
 }
 
 // The piece holding view byte i (< text size): the last one starting at or before it.
 size_t PieceOf(const ViewPieces& pieces, size_t i, size_t* hint) {
   return static_cast<size_t>(
-      LastBefore(pieces, hint, [i](const ViewPiece& p) { return p.view <= i; }));
+      LastAtMost(pieces, hint, i, [](const ViewPiece& p) { return p.view; }));
 }
 
 // Where the copy stretch of piece k ends.
@@ -89,8 +95,9 @@ size_t NormalizedView::FromOriginal(uint64_t orig, size_t* hint) const {
   // Pieces' original offsets increase strictly, so every byte of pieces from the first one at or
   // after `orig` qualifies, and every byte before the piece preceding it does not: the answer is
   // in that piece's copy stretch or is the next piece's first byte.
+  if (orig == 0) return 0;
   const auto k = static_cast<size_t>(
-      LastBefore(pieces, hint, [orig](const ViewPiece& p) { return p.orig < orig; }) + 1);
+      LastAtMost(pieces, hint, orig - 1, [](const ViewPiece& p) { return p.orig; }) + 1);
   if (k == 0) return 0;
   const ViewPiece& p = pieces[k - 1];
   const size_t copy = p.view + p.vlen, stop = StretchEnd(*this, k - 1);
