@@ -19,22 +19,30 @@ Status ScanSession::State::BuildResult(ScanResult* out) {
                         std::to_string(n) + " people"});
   }
   // Two rules may find the same span (a business and a personal tax-code rule): keep the most
-  // severe finding of each type per span. Sorted by index, then moved once: a Finding holds
-  // three strings, and moving them through the sort cost more than the comparisons.
-  std::vector<uint32_t> order(findings.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
-  std::sort(order.begin(), order.end(), [this](uint32_t a, uint32_t b) {
-    const Finding& x = findings[a];
-    const Finding& y = findings[b];
-    if (x.start != y.start) return x.start < y.start;
-    if (x.end != y.end) return x.end > y.end;
+  // severe finding of each type per span. Sorted as compact keys, then moved once: a Finding
+  // holds three strings, moving them through the sort cost more than the comparisons, and
+  // comparing through indices missed the cache on every comparison (a dense text has tens of
+  // thousands of findings).
+  struct Key {
+    uint64_t start, end;
+    uint32_t index;
+  };
+  std::vector<Key> order(findings.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = {findings[i].start, findings[i].end, static_cast<uint32_t>(i)};
+  auto before = [this](const Key& a, const Key& b) {
+    if (a.start != b.start) return a.start < b.start;
+    if (a.end != b.end) return a.end > b.end;
+    const Finding& x = findings[a.index];
+    const Finding& y = findings[b.index];
     if (x.type != y.type) return x.type < y.type;
     if (x.severity != y.severity) return x.severity > y.severity;
-    return a < b;  // as found, so equal findings keep one order whatever the sort does
-  });
+    return a.index < b.index;  // as found, so equal findings keep one order whatever the sort does
+  };
+  std::sort(order.begin(), order.end(), before);
   res.findings.reserve(order.size());
-  for (uint32_t i : order) {
-    Finding& f = findings[i];
+  for (const Key& k : order) {
+    Finding& f = findings[k.index];
     if (!res.findings.empty()) {
       const Finding& last = res.findings.back();
       if (last.start == f.start && last.end == f.end && last.type == f.type) continue;
