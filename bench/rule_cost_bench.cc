@@ -36,8 +36,7 @@ bool BuildLoose(const RulePack& pack, int skip, HsDb* out) {
 
 // Median milliseconds of a streamed scan of `text`, in the session's chunk size, after one
 // untimed scan: a database's first scan after compiling also pays for faulting in its scratch
-// and tables, which made "all rules" (timed first) look up to 17 % slower than every database
-// without one rule.
+// and tables (~5 % of "all rules", which is timed first).
 double ScanMs(const HsDb& db, const std::string& text, int runs) {
   auto scan = [&] {
     size_t hits = 0;
