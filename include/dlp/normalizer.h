@@ -66,7 +66,7 @@ struct NormalizedView {
   // produced it (a code point with the marks that join it). The map is stored by pieces rather
   // than as two 64-bit offsets per view byte (32 bytes written per input byte for the two views,
   // the larger part of the normalizer's memory traffic), because it is read only per finding
-  // (a binary search over the pieces) while it is written for every byte. In a "copy"
+  // (a search of the pieces) while it is written for every byte. In a "copy"
   // stretch each code point of the view is a segment of its own whose original bytes are exactly
   // as long as its view bytes (ASCII, NFC-stable letters in the exact view: nearly all text), so
   // offsets there follow from the stretch's start and the UTF-8 lead bytes of `text`. Any other
