@@ -1,6 +1,10 @@
 // Broken packs fail whole, with the file, line and rule id at fault.
 #include <catch2/catch.hpp>
 
+#include <set>
+#include <string>
+#include <vector>
+
 #include "dlp/default_pack.h"
 #include "dlp/engine.h"
 
@@ -114,5 +118,65 @@ TEST_CASE("context phrases count as whole words anywhere in the window", "[pack]
     const std::string filler = std::string(pad, 't') + " g tg ";
     CHECK(found(filler + "Tài khoản ngân hàng: " + std::string(70 - pad, '.') + " 123456789"));
     CHECK_FALSE(found(filler + "tài khoản ngân hàngx " + std::string(70 - pad, '.') + " 123456789"));
+  }
+}
+
+TEST_CASE("context phrases count for each candidate however close or far the others are",
+          "[pack][context]") {
+  // One scan of many candidates: packed a few bytes apart (a CSV line per person, where the
+  // scorer reuses the byte pairs it read for an earlier candidate's window) or hundreds apart,
+  // going forward and, for the second rule, back over the same text. The phrase is at random
+  // places; whether a candidate counts follows from where it is: wholly inside the window.
+  dlp::RulePack pack;
+  REQUIRE(Load(RuleFile("    context: {require: [so tk], window_before: 30, window_after: 12}\n"
+                        "  - id: t.other\n    type: cccd\n    severity: high\n"
+                        "    name: {vi: a, en: a}\n    explanation: {vi: b, en: b}\n"
+                        "    patterns: ['[0-9]{9}']\n    examples: [x, y]\n"
+                        "    negative_examples: [z, w]\n"
+                        "    context: {require: [so tk], window_before: 90, window_after: 0}\n"),
+               &pack).ok());
+  std::unique_ptr<dlp::Engine> e;
+  REQUIRE(dlp::Engine::Create(std::move(pack), &e).ok());
+  dlp::ScanOptions o;
+  o.destination = "other";
+  uint64_t state = 7;
+  auto next = [&](uint64_t n) {
+    state = state * 6364136223846793005ull + 1442695040888963407ull;
+    return (state >> 33) % n;
+  };
+  for (int round = 0; round < 40; ++round) {
+    std::string text;
+    std::vector<size_t> numbers, phrases;
+    while (text.size() < 6000) {
+      const uint64_t k = next(10);
+      if (k < 5) {
+        numbers.push_back(text.size());
+        for (int d = 0; d < 9; ++d) text += static_cast<char>('1' + next(9));
+      } else if (k < 6) {
+        phrases.push_back(text.size());
+        text += next(2) ? "So TK" : "so tk";
+      } else {
+        text += std::string(next(round % 2 ? 300 : 8), 'x');  // sparse rounds and dense ones
+      }
+      text += ' ';
+    }
+    auto counts = [&](size_t s, size_t before, size_t after) {
+      const size_t e = s + 9;
+      for (size_t p : phrases)
+        if ((p + before >= s && p + 5 <= s) || (p >= e && p + 5 <= e + after)) return true;
+      return false;
+    };
+    std::set<std::pair<std::string, uint64_t>> want, got;
+    for (size_t s : numbers) {
+      if (counts(s, 30, 12)) want.insert({"t.rule", s});
+      if (counts(s, 90, 0)) want.insert({"t.other", s});
+    }
+    dlp::ScanResult r;
+    REQUIRE(e->Scan(text, o, &r).ok());
+    for (const auto& f : r.findings) got.insert({f.rule_id, f.start});
+    INFO("round " << round);
+    REQUIRE(!want.empty());
+    REQUIRE(want.size() < 2 * numbers.size());  // some candidates have no phrase in reach
+    CHECK(got == want);
   }
 }

@@ -5,6 +5,7 @@
 #include <unicode/unistr.h>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <cstdint>
 #include <cstring>
@@ -16,10 +17,10 @@ namespace {
 
 // ASCII only, like std::isalnum/std::tolower in the "C" locale the engine runs in (nothing calls
 // setlocale); inline, because the context windows of every candidate go through them.
-bool IsWordByte(char c) {
+constexpr bool IsWordByte(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
-char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+constexpr char AsciiLower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
 
 // Whether hay has `phrase` at p as a whole phrase: a word byte next to a word byte at either end
 // means it is inside a longer word.
@@ -58,19 +59,52 @@ bool ContainsPhrase(const std::string& hay, const std::string& phrase) {
   return false;
 }
 
-// Which byte pairs occur in the window (its 4096 possible hashes, marked with the window's
-// stamp): a phrase with a pair that does not occur cannot be in it, so most of a rule's phrases
-// are ruled out with a lookup or two instead of a search (a collision only means a search that
-// was going to happen anyway).
+// Which byte pairs occur in a stretch of the loose view that covers the window (its 4096
+// possible hashes, marked with the stretch's stamp): a phrase with a pair that does not occur
+// cannot be in the window, so most of a rule's phrases are ruled out with a lookup or two
+// instead of a search (a collision only means a search that was going to happen anyway). The
+// stretch is lower-cased as it is read, like the window text. That text has a cut where the
+// match was; its pairs are marked for each window, as the stretch does not have them.
 class PairFilter {
  public:
-  PairFilter(const std::string& hay, ContextScratch* s) : seen_(s->pair_seen.data()) {
-    if (++s->stamp == 0) {  // wrapped: old marks could pass for this window's
+  static constexpr char kCut = '\x01';  // in the window text, where the match was
+
+  // Marks the pairs of [from, to) unless the stretch marked last covers it. A candidate close
+  // after the previous one (a dense text: a CSV line per person) gets a stretch reaching further
+  // ahead, for the candidates that follow; a lone one gets its window only.
+  PairFilter(const ViewBuffer& loose, uint64_t from, uint64_t to, uint64_t ls, uint64_t le,
+             ContextScratch* s)
+      : seen_(s->pair_seen.data()) {
+    const uint64_t gap = ls - s->last_start;  // wraps when going back: no reach
+    s->last_start = ls;
+    const bool covered = s->stamp != 0 && s->marked_from <= from && to <= s->marked_to;
+    if (!covered && ++s->stamp == 0) {  // wrapped: old marks could pass for this stretch's
       std::fill(s->pair_seen.begin(), s->pair_seen.end(), uint16_t{0});
       s->stamp = 1;
     }
     stamp_ = s->stamp;
-    for (size_t i = 0; i + 1 < hay.size(); ++i) seen_[Hash(hay[i], hay[i + 1])] = stamp_;
+    if (!covered) {
+      const uint64_t reach = gap < kDenseGap ? std::min<uint64_t>(16 * gap, kMaxReach) : 0;
+      to = std::min(loose.total, to + reach);
+      s->marked_from = from;
+      s->marked_to = to;
+      if (from < to) {  // Mark() for each pair, with the locals in registers
+        const std::string_view t = loose.Slice(from, to);
+        const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+        uint16_t* const seen = seen_;
+        const uint16_t stamp = stamp_;
+        unsigned prev = kLower[p[0]] << 4;
+        for (size_t i = 1; i < t.size(); ++i) {
+          const unsigned cur = kLower[p[i]];
+          seen[prev ^ cur] = stamp;
+          prev = cur << 4;
+        }
+      }
+    }
+    if (ls > loose.base) Mark(loose.At(ls - 1), ' ');
+    Mark(' ', kCut);
+    Mark(kCut, ' ');
+    if (le < loose.total) Mark(' ', loose.At(le));
   }
   bool MayContain(const std::string& phrase) const {
     const size_t pairs = phrase.size() < 2 ? 0 : std::min<size_t>(phrase.size() - 1, 4);
@@ -80,20 +114,20 @@ class PairFilter {
   }
 
  private:
+  static constexpr uint64_t kDenseGap = 128, kMaxReach = 1024;
+  static constexpr auto kLower = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c) t[c] = static_cast<uint8_t>(AsciiLower(static_cast<char>(c)));
+    return t;
+  }();
   static unsigned Hash(char a, char b) {  // < 4096: (0xFF << 4) ^ 0xFF = 0xF0F
     return (static_cast<unsigned>(static_cast<unsigned char>(a)) << 4) ^
            static_cast<unsigned char>(b);
   }
+  void Mark(char a, char b) { seen_[Hash(AsciiLower(a), AsciiLower(b))] = stamp_; }
   uint16_t* seen_;
-  uint16_t stamp_;
+  uint16_t stamp_ = 0;
 };
-
-bool AnyPhrase(const std::string& hay, const PairFilter& filter,
-               const std::vector<std::string>& phrases) {
-  return std::any_of(phrases.begin(), phrases.end(), [&](const std::string& p) {
-    return filter.MayContain(p) && ContainsPhrase(hay, p);
-  });
-}
 
 // The part of [s - before, e + after) that `vb` still holds (empty when from >= to).
 struct Range {
@@ -137,16 +171,33 @@ bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPat
     *confidence = conf;
     return conf >= r.min_confidence;
   }
-  // The match itself is blanked so that a keyword inside the value cannot vouch for it.
+  // The match itself is cut out so that a keyword inside the value cannot vouch for it. The
+  // window text is built only once a phrase passes the filter.
+  const Range before = WindowRange(loose, ls, ls, c.window_before, 0);
+  const Range after = WindowRange(loose, le, le, 0, c.window_after);
+  const PairFilter filter(loose, std::min(before.from, ls), std::max(after.to, le), ls, le,
+                          scratch);
   std::string& hay = scratch->hay;
-  hay.clear();
-  AppendLower(loose, WindowRange(loose, ls, ls, c.window_before, 0), &hay);
-  hay.append(" \x01 ");
-  AppendLower(loose, WindowRange(loose, le, le, 0, c.window_after), &hay);
-  const PairFilter filter(hay, scratch);
+  bool built = false;
+  auto any_phrase = [&](const std::vector<std::string>& phrases) {
+    for (const std::string& p : phrases) {
+      if (!filter.MayContain(p)) continue;
+      if (!built) {
+        hay.clear();
+        AppendLower(loose, before, &hay);
+        hay += ' ';
+        hay += PairFilter::kCut;
+        hay += ' ';
+        AppendLower(loose, after, &hay);
+        built = true;
+      }
+      if (ContainsPhrase(hay, p)) return true;
+    }
+    return false;
+  };
 
   if (!c.require.empty() || !require_re.empty()) {
-    bool found = AnyPhrase(hay, filter, c.require);
+    bool found = any_phrase(c.require);
     if (!found && !require_re.empty()) {
       // Exact-view bytes are longer than loose ones (diacritics): widen the window to match.
       std::string w = Window(exact, es, ee, c.window_before * 2, c.window_after * 2);
@@ -160,8 +211,8 @@ bool ScoreContext(const Rule& r, const std::vector<std::unique_ptr<icu::RegexPat
     if (!found) return false;
   }
   double conf = r.confidence;
-  if (AnyPhrase(hay, filter, c.raise)) conf += c.raise_by;
-  if (AnyPhrase(hay, filter, c.lower)) conf -= c.lower_by;
+  if (any_phrase(c.raise)) conf += c.raise_by;
+  if (any_phrase(c.lower)) conf -= c.lower_by;
   conf = std::clamp(conf, 0.0, 1.0);
   *confidence = conf;
   return conf >= r.min_confidence;

@@ -67,11 +67,20 @@ struct AggregateState {
 };
 
 // What ScoreContext reuses from one candidate to the next: the window text, and a table of the
-// byte pairs seen in it, marked with a stamp that changes per window so it is never cleared.
+// byte pairs seen in a stretch of the loose view that covers the window, marked with a stamp
+// that changes per stretch so it is never cleared. A dense text's candidates (a CSV line per
+// person, each number a candidate for several rules) have windows inside the stretch marked
+// for an earlier one, so its pairs are not read again (context_scorer.cc).
 struct ContextScratch {
   std::string hay;
   std::vector<uint16_t> pair_seen = std::vector<uint16_t>(4096);
   uint16_t stamp = 0;
+  uint64_t marked_from = UINT64_MAX, marked_to = 0;  // loose bytes whose pairs carry `stamp`
+  uint64_t last_start = 0;  // the previous candidate's start in the loose view
+  void Forget() {
+    marked_from = UINT64_MAX;
+    marked_to = last_start = 0;
+  }
 };
 
 struct ScanSession::State {

@@ -85,6 +85,7 @@ bool ScanSession::State::Reset() {
   std::fill(gated_until.begin(), gated_until.end(), 0);
   std::fill(dropped_by_rule.begin(), dropped_by_rule.end(), 0);
   gates.clear();
+  context_.Forget();  // the next scan's loose view reuses these offsets for other text
   EmptyKeeping(findings, 1024);
   dropped = 0;
   for (auto& p : agg.people) p.Clear();
