@@ -2,7 +2,11 @@
 // obfuscation, destinations, aggregates, streaming and bad input.
 #include <catch2/catch.hpp>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
+#include <vector>
 
 #include "test_util.h"
 
@@ -248,6 +252,84 @@ TEST_CASE("databases are compiled for the engine's platform and the cache is key
   // The run databases' skip is compiled into them (engine_internal.h): a build with another
   // must not load them.
   CHECK(key.find(";run_skip=" + std::to_string(dlp::kRunSkip) + "\n") != std::string::npos);
+}
+
+TEST_CASE("a cache that gives a run database to a rule that must not have one is compiled again",
+          "[engine][cache]") {
+  // Found by the engine_scan fuzz target on a cache left by a development build that gave the
+  // password rule (gated: its hits are not its match ends) a run database: the session then
+  // read runs for it and lost a finding. The cache is keyed on the rules and options, not on
+  // which rules this build gives run databases, so it is checked when loaded.
+  const std::string dir = std::string(DLP_TEST_TMP) + "/engine_cache_runs";
+  REQUIRE(std::system(("rm -rf " + dir + " && mkdir -p " + dir).c_str()) == 0);
+  dlp::EngineOptions opt;
+  opt.cache_dir = dir;
+  auto make = [&](dlp::RulePack* pack_out = nullptr) {
+    dlp::RulePack pack;
+    REQUIRE(dlp::LoadDefaultPack(&pack).ok());
+    if (pack_out) *pack_out = pack;
+    std::unique_ptr<dlp::Engine> e;
+    REQUIRE(dlp::Engine::Create(std::move(pack), opt, &e).ok());
+    return e;
+  };
+  dlp::RulePack pack;
+  REQUIRE_FALSE(make(&pack)->stats().from_cache);
+  size_t password = pack.rules.size(), email = pack.rules.size();
+  for (size_t r = 0; r < pack.rules.size(); ++r) {
+    if (pack.rules[r].id == "vn.cred.password") password = r;
+    if (pack.rules[r].id == "vn.contact.email") email = r;
+  }
+  REQUIRE(password < pack.rules.size());
+  REQUIRE(email < pack.rules.size());
+
+  // The cache as that build wrote it: the e-mail rule's run database under the password rule.
+  const std::string path = dir + "/" + [&] {
+    std::string name;
+    for (const auto& entry : std::filesystem::directory_iterator(dir)) name = entry.path().filename();
+    return name;
+  }();
+  std::string key;
+  {
+    std::ifstream in(path, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    REQUIRE(data.size() > 16);
+    uint64_t n = 0;  // after the 8-byte magic, the key as a field: 8 bytes of length, then it
+    for (int i = 0; i < 8; ++i) n |= uint64_t{static_cast<unsigned char>(data[8 + i])} << (8 * i);
+    key = data.substr(16, n);
+  }
+  dlp::HsDatabase view_db[dlp::kStreamDbCount];
+  std::vector<dlp::HsDatabase> confirm, reverse, run;
+  std::vector<bool> anchored;
+  REQUIRE(dlp::LoadEngineCache(path, key, view_db, &confirm, &reverse, &run, &anchored,
+                               pack.rules.size()).ok());
+  REQUIRE(run[email].get() != nullptr);
+  REQUIRE(run[password].get() == nullptr);
+  run[password] = std::move(run[email]);
+  REQUIRE(dlp::SaveEngineCache(path, key, view_db, confirm, reverse, run, anchored).ok());
+
+  auto e = make();
+  CHECK_FALSE(e->stats().from_cache);
+  // The fuzz target's input (two password fields among stray bytes): as many findings as an
+  // engine compiled without a cache finds.
+  const unsigned char input[] = {
+      0x6b, 0x68, 0x61, 0x6e, 0x78, 0x8e, 0xfc, 0xba, 0xbb, 0x00, 0x00, 0x7a, 0x55, 0x00, 0xdd,
+      0x61, 0x6b, 0x69, 0x41, 0x61, 0x6b, 0x69, 0x41, 0x69, 0x2e, 0x63, 0x80, 0x6d, 0x6b, 0x3a,
+      0x2d, 0x27, 0x27, 0x83, 0x48, 0x00, 0xba, 0xbb, 0x3a, 0x69, 0x2e, 0x63, 0x80, 0x6d, 0x6b,
+      0x3a, 0x2d, 0x27, 0x27, 0x83, 0x48, 0x00, 0xba, 0xbb, 0x3a, 0xdd, 0x61, 0x6b, 0x69, 0x6d,
+      0x69, 0x2e, 0x37, 0x63, 0x80, 0x6d, 0x6b, 0x3a, 0x2d, 0x27};
+  const std::string text(reinterpret_cast<const char*>(input), sizeof input);
+  dlp::EngineOptions fresh;
+  std::unique_ptr<dlp::Engine> want_engine;
+  REQUIRE(dlp::LoadDefaultPack(&pack).ok());
+  REQUIRE(dlp::Engine::Create(std::move(pack), fresh, &want_engine).ok());
+  dlp::ScanOptions so;
+  so.current_year = 2026;
+  dlp::ScanResult want, got;
+  REQUIRE(want_engine->Scan(text, so, &want).ok());
+  REQUIRE(e->Scan(text, so, &got).ok());
+  REQUIRE(want.findings.size() == 2);
+  CHECK(got.findings.size() == want.findings.size());
+  CHECK(make()->stats().from_cache);  // and the cache was rewritten
 }
 
 // The start filter of anchored confirmation: a superset of the bytes a match can begin with.

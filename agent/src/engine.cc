@@ -217,6 +217,17 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
                 LoadEngineCache(cache_file, key, impl->view_db, &impl->confirm_db,
                                 &impl->reverse_db, &impl->run_db, &impl->anchored,
                                 pack.rules.size()).ok();
+  // Runs are read from the hits only when the hits are the rule's own match ends (not squeezed,
+  // not gated); a run database would be compiled for nothing otherwise (the password rule's
+  // took 0.8 s).
+  auto wants_runs = [&](size_t ri, bool anchored) {
+    return anchored && !squeezed[ri] && !impl->gated[ri];
+  };
+  // The session reads runs for every rule that has a run database, so a cache written by a
+  // build that gave one to another rule would lose findings: it is compiled again, like a
+  // corrupt one.
+  for (size_t ri = 0; cached && ri < pack.rules.size(); ++ri)
+    if (impl->run_db[ri].get() && !wants_runs(ri, impl->anchored[ri])) cached = false;
   if (!cached) {
     impl->confirm_db.clear();
     impl->reverse_db.clear();
@@ -226,11 +237,8 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
       HsDatabase db, reverse, run;
       bool anchored = false;
       if (Status s = CompileConfirm(pack.rules[ri], plans[ri], &db, &anchored); !s.ok()) return s;
-      // Runs are read from the hits only when the hits are the rule's own match ends (not
-      // squeezed, not gated): a run database would be compiled for nothing otherwise (the
-      // password rule's took 0.8 s).
-      const bool runs = anchored && !squeezed[ri] && !impl->gated[ri];
-      if (options.reverse_confirm) CompileReverse(pack.rules[ri], runs, &reverse, &run);
+      if (options.reverse_confirm)
+        CompileReverse(pack.rules[ri], wants_runs(ri, anchored), &reverse, &run);
       impl->confirm_db.push_back(std::move(db));
       impl->reverse_db.push_back(std::move(reverse));
       impl->run_db.push_back(std::move(run));
