@@ -22,7 +22,13 @@ class HsDatabase {
     return *this;
   }
   const hs_database_t* get() const { return db_; }
-  hs_database_t** out() { return &db_; }
+  // Where a call that creates a database puts it. A database held so far is freed first: an
+  // engine that drops a loaded cache compiles into the same objects.
+  hs_database_t** out() {
+    hs_free_database(db_);
+    db_ = nullptr;
+    return &db_;
+  }
 
  private:
   hs_database_t* db_ = nullptr;
