@@ -285,7 +285,8 @@ TEST_CASE("a cache that gives a run database to a rule that must not have one is
   // The cache as that build wrote it: the e-mail rule's run database under the password rule.
   const std::string path = dir + "/" + [&] {
     std::string name;
-    for (const auto& entry : std::filesystem::directory_iterator(dir)) name = entry.path().filename();
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+      name = entry.path().filename();
     return name;
   }();
   std::string key;
