@@ -192,6 +192,8 @@ TEST_CASE("dlp-rules compile and export agree on the pack's patterns", "[rules_t
   CHECK(patterns > 0);
   // Passport, CMND, BHXH and the password column are searched around their phrases.
   CHECK(Figure(c.out, "rules searched around their required phrases: ") == 4);
+  // The bank account rule's phrases are indexed (a number rule; the Party header's is not).
+  CHECK(Figure(c.out, "number rules with their required phrases indexed: ") == 1);
 
   ProcessResult e = Rules({"export", "--format", "regex"});
   REQUIRE(e.status == 0);

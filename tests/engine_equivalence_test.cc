@@ -1,9 +1,10 @@
 // The engine's speed-ups must not change a single finding: keyword patterns found as literals
 // on the squeezed loose view (EngineOptions::squeeze_keywords), starts found by backward scans
-// (EngineOptions::reverse_confirm) and rules searched only around their required phrases
-// (EngineOptions::gate_required_context) against the plain engine (loose view only, start-of-
-// match tracking, forward anchored scans, every pattern everywhere), on texts built to hit every
-// rule and its edges.
+// (EngineOptions::reverse_confirm), rules searched only around their required phrases
+// (EngineOptions::gate_required_context) and number rules' candidates dropped without a
+// required phrase in reach (EngineOptions::index_required_phrases), against the plain engine
+// (loose view only, start-of-match tracking, forward anchored scans, every pattern everywhere),
+// on texts built to hit every rule and its edges.
 #include <catch2/catch.hpp>
 
 #include <map>
@@ -18,13 +19,14 @@
 namespace dlp {
 namespace {
 
-std::unique_ptr<Engine> MakeEngine(bool squeeze, bool reverse, bool gate) {
+std::unique_ptr<Engine> MakeEngine(bool squeeze, bool reverse, bool gate, bool index) {
   RulePack pack;
   REQUIRE(LoadDefaultPack(&pack).ok());
   EngineOptions o;
   o.squeeze_keywords = squeeze;
   o.reverse_confirm = reverse;
   o.gate_required_context = gate;
+  o.index_required_phrases = index;
   std::unique_ptr<Engine> e;
   REQUIRE(Engine::Create(std::move(pack), o, &e).ok());
   return e;
@@ -79,7 +81,10 @@ std::string RandomText(std::mt19937& rng, size_t bytes) {
       // Required phrases of the require_first rules, and values they vouch for.
       "CMND", "số CMND:", "chứng minh nhân dân", "CMT", "Hộ chiếu số:", "passport", "HC:", "số hc",
       "BHXH", "Mã số BHXH:", "bảo hiểm xã hội", "số sổ", "Mật khẩu", "mật khẩu khởi tạo", "pass",
-      "C1234567", "N 2345678", "024567891", "0123456781", "UNE@uqzdii7", "Abc#123"};
+      "C1234567", "N 2345678", "024567891", "0123456781", "UNE@uqzdii7", "Abc#123",
+      // Bank accounts: numbers a required phrase vouches for before or after them, or not.
+      "STK", "Số tài khoản:", "tại Ngân hàng", "Vietcombank", "tk số", "Kho bạc", "ACB",
+      "9527.1.1000882", "mã giao dịch", "0451000123456", "1201 0000 1234 56"};
   static const std::vector<std::string> gaps = {" ", " ", " ", "  ", "\t", "\n", "\n\n",
                                                 " \n ", "\r\n", "     ", "", ", ", ". "};
   std::string s;
@@ -91,17 +96,22 @@ std::string RandomText(std::mt19937& rng, size_t bytes) {
 }
 
 TEST_CASE("the fast confirm paths change no finding", "[engine][equivalence]") {
-  auto plain = MakeEngine(false, false, false), fast = MakeEngine(true, true, true);
+  auto plain = MakeEngine(false, false, false, false), fast = MakeEngine(true, true, true, true);
   // Squeezed hits with forward confirms: anchored rules fall back to one run per end.
-  auto squeeze_only = MakeEngine(true, false, false), reverse_only = MakeEngine(false, true, false);
-  auto gate_only = MakeEngine(false, false, true);
+  auto squeeze_only = MakeEngine(true, false, false, false);
+  auto reverse_only = MakeEngine(false, true, false, false);
+  auto gate_only = MakeEngine(false, false, true, false);
+  auto index_only = MakeEngine(true, false, false, true);  // indexing needs the squeezed view
   REQUIRE(fast->stats().squeezed_patterns > 50);  // the keyword rules did move
   REQUIRE(plain->stats().squeezed_patterns == 0);
+  REQUIRE(fast->stats().phrase_indexed_rules >= 1);  // the bank account rule
+  REQUIRE(squeeze_only->stats().phrase_indexed_rules == 0);
   std::mt19937 rng(2026);
   ScanOptions so;
   so.current_year = 2026;
   size_t findings = 0;
   std::map<std::string, size_t> gated_findings;  // of the require_first rules
+  size_t indexed_findings = 0;                    // of the rule whose phrases are indexed
   for (int i = 0; i < 200; ++i) {
     std::string text = RandomText(rng, 200 + rng() % 6000);
     ScanResult a, b;
@@ -114,7 +124,10 @@ TEST_CASE("the fast confirm paths change no finding", "[engine][equivalence]") {
     RequireSameResult(a, b);
     REQUIRE(gate_only->Scan(text, so, &b).ok());
     RequireSameResult(a, b);
+    REQUIRE(index_only->Scan(text, so, &b).ok());
+    RequireSameResult(a, b);
     findings += a.findings.size();
+    for (const auto& f : a.findings) indexed_findings += f.rule_id == "vn.fin.bank_account";
     for (const auto& f : a.findings)
       for (const Rule& r : fast->pack().rules)
         if (r.id == f.rule_id && r.context.require_first) ++gated_findings[r.id];
@@ -129,11 +142,12 @@ TEST_CASE("the fast confirm paths change no finding", "[engine][equivalence]") {
     CHECK(gated_findings[r.id] > 10);
   }
   CHECK(require_first_rules >= 4);
+  CHECK(indexed_findings > 10);
 }
 
 TEST_CASE("the fast paths agree across chunk boundaries and trimmed windows",
           "[engine][equivalence][stream]") {
-  auto plain = MakeEngine(false, false, false), fast = MakeEngine(true, true, true);
+  auto plain = MakeEngine(false, false, false, false), fast = MakeEngine(true, true, true, true);
   std::mt19937 rng(84);
   // Several of the session's 128 KiB chunks, fed in odd pieces.
   std::string text = RandomText(rng, 700 * 1024);

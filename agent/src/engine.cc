@@ -136,6 +136,7 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   std::vector<RulePlan> plans(pack.rules.size());
   std::vector<bool> squeezed(pack.rules.size(), false);
   impl->gated.assign(pack.rules.size(), false);
+  impl->phrase_indexed.assign(pack.rules.size(), false);
   for (size_t ri = 0; ri < pack.rules.size(); ++ri) {
     const Rule& r = pack.rules[ri];
     std::vector<std::pair<int, HsPattern>> stream;  // (database, pattern as it sees it)
@@ -173,19 +174,38 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
         gate_len.push_back(lit.length);
       }
     }
+    std::bitset<256> first;
+    for (const auto& pattern : r.patterns) first |= internal::FirstBytes(pattern, r.caseless);
+    // Its phrases found as it goes (engine_internal.h), where `require` is all the context that
+    // can vouch for a candidate and the candidate's loose offsets are the window's; and only for
+    // number rules (a match may start with any digit): those have a candidate at every long
+    // enough number, most without a phrase near. A rule whose pattern starts with its own
+    // letters has few candidates, and its phrases would cost the squeezed scan more than they
+    // save (the Party header number: +3 % instructions on the prose corpus).
+    bool digits = true;
+    for (char c = '0'; c <= '9'; ++c) digits = digits && first[static_cast<unsigned char>(c)];
+    const bool indexed = options.index_required_phrases && options.squeeze_keywords && !gated &&
+                         r.view == ViewKind::kLoose && !r.context.require.empty() &&
+                         r.context.require_patterns.empty() && digits;
+    if (indexed) {
+      for (auto& lit : internal::GateLiterals(r, true)) {
+        stream.push_back({kSqueezedDb, {std::move(lit.expression), HS_FLAG_CASELESS, 0}});
+        gate_len.push_back(lit.length);
+      }
+      impl->phrase_indexed[ri] = true;
+    }
     for (size_t k = 0; k < stream.size(); ++k) {
       auto& [db, p] = stream[k];
-      if (db == kSqueezedDb && !gated) squeezed[ri] = true;
+      const bool phrase = gate_len[k] > 0;  // a gated or indexed rule's phrase
+      if (db == kSqueezedDb && !phrase) squeezed[ri] = true;
       p.id = static_cast<unsigned>(by_view[db].size());
       impl->gate_len[db].push_back(gate_len[k]);
       by_view[db].push_back(p);
       origin[db].push_back(ri);
-      impl->view_pattern_rule[db].push_back(gated ? -static_cast<int>(ri) - 1
-                                                  : static_cast<int>(ri));
+      impl->view_pattern_rule[db].push_back(phrase ? -static_cast<int>(ri) - 1
+                                                   : static_cast<int>(ri));
     }
     impl->max_width.push_back(plans[ri].width);
-    std::bitset<256> first;
-    for (const auto& pattern : r.patterns) first |= internal::FirstBytes(pattern, r.caseless);
     impl->first_bytes.push_back(first);
     impl->max_before = std::max(impl->max_before, r.context.window_before);
     impl->max_after = std::max(impl->max_after, r.context.window_after);
@@ -207,8 +227,8 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   std::string key = EngineCacheKey(pack.rules) + (options.squeeze_keywords ? "" : "unsqueezed\n") +
                     (options.reverse_confirm ? "" : "unreversed\n");
   for (size_t ri = 0; ri < pack.rules.size(); ++ri) {  // phrases in a database, not patterns
-    if (!impl->gated[ri]) continue;
-    key += "gated " + std::to_string(ri);
+    if (!impl->gated[ri] && !impl->phrase_indexed[ri]) continue;
+    key += (impl->gated[ri] ? "gated " : "indexed ") + std::to_string(ri);
     for (const auto& phrase : pack.rules[ri].context.require) key += '\x1f' + phrase;
     key += '\n';
   }
@@ -275,7 +295,11 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   st.rules = pack.rules.size();
   for (const Rule& r : pack.rules) st.patterns += r.patterns.size();
   for (int v = 0; v < kStreamDbCount; ++v) {
-    for (uint32_t len : impl->gate_len[v]) st.gate_phrases += len > 0;
+    for (size_t id = 0; id < impl->gate_len[v].size(); ++id) {
+      if (impl->gate_len[v][id] == 0) continue;
+      const auto ri = static_cast<size_t>(-impl->view_pattern_rule[v][id] - 1);
+      (impl->gated[ri] ? st.gate_phrases : st.indexed_phrases) += 1;
+    }
     if (!impl->view_db[v].get()) continue;
     const bool sq = v == kSqueezedDb;
     hs_database_size(impl->view_db[v].get(), sq ? &st.squeezed_db_bytes : &st.view_db_bytes[v]);
@@ -284,6 +308,8 @@ Status Engine::Create(RulePack pack, const EngineOptions& options, std::unique_p
   }
   for (int v : impl->view_pattern_rule[kSqueezedDb]) st.squeezed_patterns += v >= 0;
   st.gated_rules = static_cast<size_t>(std::count(impl->gated.begin(), impl->gated.end(), true));
+  st.phrase_indexed_rules = static_cast<size_t>(
+      std::count(impl->phrase_indexed.begin(), impl->phrase_indexed.end(), true));
   for (const auto* dbs : {&impl->confirm_db, &impl->reverse_db, &impl->run_db}) {
     for (const auto& db : *dbs) {
       size_t n = 0;

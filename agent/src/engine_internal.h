@@ -94,6 +94,11 @@ struct Engine::Impl {
   // with the phrase's length in the loose view in gate_len (0 for a rule's own patterns).
   std::vector<bool> gated;
   std::vector<uint32_t> gate_len[kStreamDbCount];
+  // Per rule: its require phrases are also in the squeezed database
+  // (EngineOptions::index_required_phrases), mapped to -(rule + 1) like a gated rule's (a rule
+  // is never both), and a session keeps where they end (ScanSession::State::phrase_ends) to
+  // reject candidates with none in reach before reading their context.
+  std::vector<bool> phrase_indexed;
   std::vector<unsigned> max_width;         // per rule, in view bytes
   std::vector<std::bitset<256>> first_bytes;  // per rule: bytes a match can start with (superset)
   std::vector<std::vector<std::unique_ptr<icu::RegexPattern>>> require_re;  // per rule

@@ -40,6 +40,12 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
   if (!eng->anchored[rule])
     std::erase_if(ends, [&](uint64_t e) { return EndBoundaryFails(r, vb, e); });
   uint64_t width = eng->max_width[rule];
+  // A rule whose required phrases are indexed: an end with none in reach of any span ending
+  // there (starts are at most `width` before it) needs no start-of-match work either. Not for
+  // anchored rules, for the same reason as above; their spans are checked below.
+  const bool indexed = eng->phrase_indexed[rule];
+  if (indexed && !eng->anchored[rule])
+    std::erase_if(ends, [&](uint64_t e) { return !PhraseNear(rule, e > width ? e - width : 0, e); });
   std::vector<std::pair<uint64_t, uint64_t>>& spans = spans_;
   spans.clear();
   if (eng->anchored[rule]) {
@@ -74,6 +80,7 @@ void ScanSession::State::ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint6
     while (group_end < spans.size() && spans[group_end].first == s) ++group_end;
     if (s >= confirmed_until[rule]) {
       for (size_t j = k; j < group_end; ++j) {
+        if (indexed && !PhraseNear(rule, s, spans[j].second)) continue;  // `require` would fail
         double conf = 0;
         uint64_t os = 0, oe = 0;
         if (Accept(rule, vb, s, spans[j].second, &conf, &os, &oe)) {

@@ -71,6 +71,8 @@ struct SqueezedCtx {
   const std::vector<int>* pattern_rule;
   std::vector<GateHit>* gates;           // where a gated rule's phrase hits go
   const std::vector<uint32_t>* gate_len;  // per pattern id of the squeezed database
+  const std::vector<bool>* indexed;       // per rule: its phrases go to phrase_ends instead
+  std::vector<std::vector<uint64_t>>* phrase_ends;
   const internal::SqueezedChunk* chunk;
   uint64_t squeezed_base;  // stream offset of the chunk's first squeezed byte
   uint64_t loose_base;     // global loose-view offset of the chunk's first byte
@@ -82,6 +84,7 @@ int OnSqueezedHit(unsigned id, unsigned long long, unsigned long long to, unsign
   uint64_t end = c->loose_base + c->chunk->LooseEnd(static_cast<size_t>(to - c->squeezed_base));
   const int rule = (*c->pattern_rule)[id];
   if (rule >= 0) c->loose->hits.push_back({rule, end});
+  else if ((*c->indexed)[-rule - 1]) (*c->phrase_ends)[-rule - 1].push_back(end);
   else c->gates->push_back({-rule - 1, end, (*c->gate_len)[id]});
   return 0;
 }
@@ -175,8 +178,15 @@ Status ScanSession::State::ScanSqueezed(size_t old) {
   if (!squeezed_stream || loose.buf.text.size() == old) return Status::OK();
   squeezed.Build(std::string_view(loose.buf.text).substr(old));
   if (squeezed.text().empty()) return Status::OK();
-  SqueezedCtx ctx{&loose,    &eng->view_pattern_rule[kSqueezedDb], &gates,
-                  &eng->gate_len[kSqueezedDb], &squeezed, squeezed_total, loose.base + old};
+  SqueezedCtx ctx{&loose,
+                  &eng->view_pattern_rule[kSqueezedDb],
+                  &gates,
+                  &eng->gate_len[kSqueezedDb],
+                  &eng->phrase_indexed,
+                  &phrase_ends,
+                  &squeezed,
+                  squeezed_total,
+                  loose.base + old};
   if (hs_scan_stream(squeezed_stream, squeezed.text().data(),
                      static_cast<unsigned>(squeezed.text().size()), 0, scratch, OnSqueezedHit,
                      &ctx) != HS_SUCCESS)
@@ -245,6 +255,7 @@ void ScanSession::State::ConfirmReady(bool last) {
       ConfirmRule(static_cast<int>(r), vb, by_rule_[r]);
       by_rule_[r].clear();
     }
+    if (v == static_cast<int>(ViewKind::kLoose)) ForgetPhrases(ready_until);
     // Keep enough behind the oldest waiting hit for its confirm window and context.
     uint64_t keep = vb.total > kKeepBehind ? vb.total - kKeepBehind : 0;
     for (const Hit& h : vb.hits)
@@ -254,6 +265,37 @@ void ScanSession::State::ConfirmReady(bool last) {
         keep = std::min(keep, g.end > kKeepBehind ? g.end - kKeepBehind : 0);
     if (vb.buf.text.size() > kTrimAt) vb.TrimBefore(keep);
   }
+}
+
+// Phrase ends no candidate can reach any more: every hit still to come ends after
+// `ready_until`, so its spans start after ready_until - width and its window begins after
+// ready_until - width - window_before.
+void ScanSession::State::ForgetPhrases(uint64_t ready_until) {
+  for (size_t r = 0; r < phrase_ends.size(); ++r) {
+    std::vector<uint64_t>& ends = phrase_ends[r];
+    if (ends.empty()) continue;
+    if (ready_until == UINT64_MAX) {
+      ends.clear();
+      continue;
+    }
+    const uint64_t reach = eng->max_width[r] + static_cast<uint64_t>(
+                                                   eng->pack.rules[r].context.window_before);
+    const uint64_t floor = ready_until > reach ? ready_until - reach : 0;
+    ends.erase(ends.begin(), std::upper_bound(ends.begin(), ends.end(), floor));
+  }
+}
+
+// Whether an indexed rule's candidate [s, e) of the loose view has a require phrase that could
+// lie in its context window: ScoreContext looks for a phrase inside [s - before, s) or inside
+// [e, e + after), so its end is in (s - before, e + after]. The phrase ends come from the
+// squeezed database, whose literals match wherever the phrase does: without one here,
+// `require` fails.
+bool ScanSession::State::PhraseNear(int rule, uint64_t s, uint64_t e) const {
+  const ContextSpec& c = eng->pack.rules[rule].context;
+  const std::vector<uint64_t>& ends = phrase_ends[rule];
+  const uint64_t lo = s > static_cast<uint64_t>(c.window_before) ? s - c.window_before : 0;
+  auto it = std::upper_bound(ends.begin(), ends.end(), lo);
+  return it != ends.end() && *it <= e + static_cast<uint64_t>(c.window_after);
 }
 
 bool ScanSession::State::Accept(int rule, const ViewBuffer& vb, uint64_t s, uint64_t e,

@@ -127,6 +127,9 @@ struct ScanSession::State {
   std::vector<uint64_t> confirmed_until;  // per rule: matches must start at or after this
   std::vector<GateHit> gates;             // phrase hits of gated rules, in the order found
   std::vector<uint64_t> gated_until;      // per gated rule: loose text searched up to here
+  // Per phrase-indexed rule (Engine::Impl::phrase_indexed): where its require phrases end in
+  // the loose view, in order, back to what a waiting candidate can still reach.
+  std::vector<std::vector<uint64_t>> phrase_ends;
   std::vector<Finding> findings;
   uint64_t dropped = 0;
   std::vector<uint64_t> dropped_by_rule;  // per rule, for ScanResult::type_counts
@@ -138,6 +141,8 @@ struct ScanSession::State {
   Status Process(std::string_view input, bool last, size_t* cut);
   Status ProcessPending(size_t bytes, bool last);
   Status ScanSqueezed(size_t old);
+  void ForgetPhrases(uint64_t ready_until);
+  bool PhraseNear(int rule, uint64_t s, uint64_t e) const;
   void ConfirmReady(bool last);
   void OpenGates(bool last);
   void ConfirmRule(int rule, ViewBuffer& vb, std::vector<uint64_t>& ends);

@@ -35,6 +35,7 @@ ScanSession::State::State(const Engine::Impl* engine, const ScanOptions& options
   }
   confirmed_until.assign(eng->pack.rules.size(), 0);
   gated_until.assign(eng->pack.rules.size(), 0);
+  phrase_ends.resize(eng->pack.rules.size());
   dropped_by_rule.assign(eng->pack.rules.size(), 0);
   agg.people.resize(eng->pack.aggregates.size());
   agg.span.assign(eng->pack.aggregates.size(), {UINT64_MAX, 0});
@@ -85,6 +86,7 @@ bool ScanSession::State::Reset() {
   std::fill(gated_until.begin(), gated_until.end(), 0);
   std::fill(dropped_by_rule.begin(), dropped_by_rule.end(), 0);
   gates.clear();
+  for (auto& ends : phrase_ends) EmptyKeeping(ends, kKeepBytes / 64);
   context_.Forget();  // the next scan's loose view reuses these offsets for other text
   EmptyKeeping(findings, 1024);
   dropped = 0;

@@ -65,6 +65,10 @@ struct EngineStats {
   // (literals in the view databases, counted apart from `patterns`, which are the rules' own).
   size_t gated_rules = 0;
   size_t gate_phrases = 0;
+  // Number rules whose required phrases are indexed (EngineOptions::index_required_phrases),
+  // and those phrases (literals in the squeezed database).
+  size_t phrase_indexed_rules = 0;
+  size_t indexed_phrases = 0;
   size_t squeezed_db_bytes = 0;
   size_t squeezed_stream_state_bytes = 0;
   size_t confirm_db_bytes = 0;                  // the per-rule confirm databases together
@@ -89,6 +93,11 @@ struct EngineOptions {
   // literals, and a phrase's hit has the rule's patterns run over the stretch of text where a
   // match could have that phrase in its context window. Same findings; off only for comparisons.
   bool gate_required_context = true;
+  // Other rules that need a phrase nearby (`require` without `require_first` or
+  // `require_patterns`, on the loose view) have their phrases in the squeezed database too, as
+  // literals: a candidate with no phrase ending near it fails `require` without its context
+  // being read. Needs squeeze_keywords. Same findings; off only for comparisons.
+  bool index_required_phrases = true;
 };
 
 class ScanSession;

@@ -173,7 +173,10 @@ int Compile(const Args& in_args) {
   std::cout << "database loose view without spaces: " << Bytes(st.squeezed_db_bytes) << " ("
             << st.squeezed_patterns << " keyword-like patterns searched as literals)\n"
             << "rules searched around their required phrases: " << st.gated_rules << " ("
-            << st.gate_phrases << " phrases searched first; require_first)\n";
+            << st.gate_phrases << " phrases searched first; require_first)\n"
+            << "number rules with their required phrases indexed: " << st.phrase_indexed_rules
+            << " (" << st.indexed_phrases
+            << " phrases; a number with none in reach is dropped before its context is read)\n";
   total += st.squeezed_db_bytes;
   for (int v = 0; v < kViewCount; ++v)
     std::cout << "stream state " << kViewNames[v] << " view: " << Bytes(st.stream_state_bytes[v])
